@@ -1,0 +1,43 @@
+# mapper: every target sets up its own virtual environment first (only Python 3.11 needed).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SAMPLE := sample_catalogs/pharmacy_catalog_gbk.csv
+
+.PHONY: setup demo test lint format bench docs clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Check the shipped pharmacy sample against the shipped reference; print the summary and
+## write every output format to out/pharmacy/. (--fail-on never: the sample has planted
+## problems on purpose, and the demo should not end in a make error.)
+demo: setup
+	$(BIN)/mapper check $(SAMPLE) --as-of 2026-11-23 --out out/pharmacy --fail-on never
+
+lint: setup
+	$(BIN)/ruff check mapper tests bench reference_codes sample_catalogs
+	$(BIN)/ruff format --check mapper tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+format: setup
+	$(BIN)/ruff check --fix mapper tests bench
+	$(BIN)/ruff format mapper tests bench
+
+bench: setup
+	$(BIN)/python bench/bench_check.py --rows 1000000
+
+docs: setup
+	$(BIN)/mapper rules --markdown > docs/rules.md
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

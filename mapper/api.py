@@ -1,0 +1,57 @@
+"""The Python API: ``mapper.check(...)`` and friends. The CLI is a thin layer over this."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from mapper.catalog import Catalog, read_catalog
+from mapper.engine import enrich, run_rules, today
+from mapper.reference import Reference, load_reference
+from mapper.result import CheckResult, item_table, summarise
+from mapper.rules import CheckContext, select_rules
+
+
+def check(
+    catalog: Catalog | str | Path,
+    reference: Reference | str | Path | None = None,
+    *,
+    as_of: date | None = None,
+    release: str | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    encoding: str | None = None,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> CheckResult:
+    """Check a catalog against the national reference.
+
+    ``catalog`` is a path (CSV, Excel, Parquet) or a :class:`~mapper.catalog.Catalog`;
+    ``reference`` a store directory or a loaded :class:`~mapper.reference.Reference` (default:
+    the shipped store). ``as_of`` is the check date for validity (default today). ``select``
+    and ``ignore`` take rule codes or prefixes. Returns findings, items and summary.
+    """
+    cat = (
+        catalog
+        if isinstance(catalog, Catalog)
+        else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
+    )
+    ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
+    rules = select_rules(select, ignore)
+    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
+    enriched = enrich(cat.frame, ref)
+    findings_lazy = run_rules(enriched, rules, ctx)
+    findings, items = pl.collect_all([findings_lazy, item_table(enriched, findings_lazy)])
+    return CheckResult(
+        findings=findings,
+        items=items,
+        summary=summarise(items, findings, rules),
+        catalog=cat.path,
+        release=ref.release,
+        as_of=ctx.as_of,
+        rules=[r.code for r in rules],
+        encoding=cat.source,
+    )

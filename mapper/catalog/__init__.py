@@ -1,0 +1,109 @@
+"""Reading item catalogs (CSV in UTF-8/GBK, Excel, Parquet) into one canonical frame.
+
+The frame has ``row`` (the spreadsheet row a clerk sees: header = row 1), one text column per
+field in :mod:`mapper.fields` (null where the catalog lacks it) and every other source column
+unchanged, so nothing the user had is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from mapper.catalog.columns import RESERVED, resolve_columns
+from mapper.catalog.csv_reader import read_csv
+from mapper.catalog.excel_reader import read_excel
+from mapper.catalog.parquet_reader import read_parquet
+from mapper.errors import InputError
+from mapper.fields import FIELD_NAMES
+
+Reader = Callable[..., tuple[pa.Table, str]]
+
+READERS: dict[str, Reader] = {
+    ".csv": read_csv,
+    ".txt": read_csv,
+    ".tsv": read_csv,
+    ".xlsx": read_excel,
+    ".xlsm": read_excel,
+    ".xls": read_excel,
+    ".ods": read_excel,
+    ".parquet": read_parquet,
+    ".pq": read_parquet,
+}
+
+FIRST_DATA_ROW = 2  # the header is row 1, as in the spreadsheet the clerk exported
+
+
+@dataclass
+class Catalog:
+    """A catalog as read: the canonical frame and where each field came from."""
+
+    path: str
+    frame: pl.DataFrame
+    columns: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+
+def read_catalog(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> Catalog:
+    """Read a catalog file into a :class:`Catalog`.
+
+    ``encoding`` overrides detection for text files, ``sheet`` picks an Excel sheet (name or
+    1-based number), ``columns`` maps field names to headers where the aliases do not find
+    them. Raises :class:`~mapper.errors.InputError` for anything unreadable.
+    """
+    p = Path(path)
+    file = str(path)
+    if not p.exists():
+        raise InputError("no such file (文件不存在)", file=file)
+    if p.is_dir():
+        raise InputError("is a directory, not a catalog file", file=file)
+    reader = READERS.get(p.suffix.lower())
+    if reader is None:
+        raise InputError(
+            f"unsupported file type '{p.suffix}'; use one of " + ", ".join(sorted(READERS)),
+            file=file,
+        )
+    table, source = reader(p, encoding=encoding, sheet=sheet)
+    if table.num_rows == 0:
+        raise InputError("has a header but no data rows (没有数据行)", file=file)
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    mapping = resolve_columns(frame.columns, columns, file)
+    return Catalog(path=file, frame=_canonical(frame, mapping), columns=mapping, source=source)
+
+
+def _canonical(frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
+    mapped = set(mapping.values())
+
+    def field_expr(name: str) -> pl.Expr:
+        if name not in mapping:
+            return pl.lit(None, pl.String).alias(name)
+        value = pl.col(mapping[name]).cast(pl.String)
+        # A blank cell is an absent value, not a value of spaces.
+        return pl.when(value.str.strip_chars() != "").then(value).alias(name)
+
+    fields = [field_expr(name) for name in FIELD_NAMES]
+    others = [
+        pl.col(c).alias(f"src_{c}" if c in RESERVED else c)
+        for c in frame.columns
+        if c not in mapped
+    ]
+    row = (pl.int_range(pl.len(), dtype=pl.Int64) + FIRST_DATA_ROW).alias("row")
+    return frame.select(row, *fields, *others)
+
+
+__all__ = ["READERS", "Catalog", "read_catalog"]

@@ -1,0 +1,1 @@
+"""The command line: argument parsing only; everything else is the Python API."""

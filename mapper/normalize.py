@@ -1,0 +1,126 @@
+"""Chinese-aware text normalisation as polars expressions.
+
+Catalog text and reference text differ in ways that do not change meaning: full-width vs
+half-width characters, case, spaces, unit spellings (毫克/mg), pack-size suffixes, company
+suffixes. Each ``*_key`` function folds one kind of attribute to a comparison key; the
+attribute rules compare keys, never raw text.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# fmt: off
+# Replacements applied in order after NFKC + lower case. Longer spellings first.
+UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("毫克", "mg"), ("微克", "ug"), ("μg", "ug"), ("µg", "ug"), ("mcg", "ug"), ("克", "g"),
+    ("毫升", "ml"), ("升", "l"), ("国际单位", "iu"), ("万单位", "万u"), ("单位", "u"),
+    ("×", "*"), ("x", "*"), ("：", ":"), ("，", ","), ("；", ";"),
+)
+_MASS_FACTORS = {"mg": 1.0, "g": 1000.0, "ug": 0.001, "kg": 1_000_000.0}
+_VOLUME_FACTORS = {"ml": 1.0, "l": 1000.0}
+
+COMPANY_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "有限公司", "集团公司", "总公司", "公司", "集团", "制药厂",
+    "药厂", "厂",
+)
+
+DOSAGE_FORM_SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("口服溶液", "口服液"), ("注射用", "注射"), ("注射液", "注射"), ("胶丸", "胶囊"),
+    ("片剂", "片"), ("胶囊剂", "胶囊"), ("颗粒剂", "颗粒"), ("丸剂", "丸"), ("散剂", "散"),
+    ("糖浆剂", "糖浆"), ("栓剂", "栓"), ("软膏剂", "软膏"), ("乳膏剂", "乳膏"),
+    ("凝胶剂", "凝胶"), ("滴眼剂", "滴眼液"), ("气雾剂", "气雾"), ("喷雾剂", "喷雾"),
+)
+
+# fmt: on
+
+
+def base_key(expr: pl.Expr) -> pl.Expr:
+    """NFKC (full-width → half-width), lower case, no white space. Empty becomes null."""
+    out = expr.str.normalize("NFKC").str.to_lowercase().str.replace_all(r"\s+", "")
+    return pl.when(out.str.len_chars() > 0).then(out)
+
+
+def code_key(expr: pl.Expr) -> pl.Expr:
+    """The national code as the platform expects it: half-width, upper case, no spaces.
+
+    Also drops a leading apostrophe (Excel's text marker), a provincial suffix after a
+    hyphen (``001102000010000-110200001`` → ``001102000010000``) and the hyphens some prints
+    put between drug-code segments.
+    """
+    out = (
+        expr.str.normalize("NFKC")
+        .str.to_uppercase()
+        .str.replace_all(r"[\s\u200b\ufeff]+", "")
+        .str.strip_chars("'\"`")
+        .str.replace(r"^([0-9]{15})-.*$", "$1")
+    )
+    # Drug codes are sometimes printed with hyphens between segments (X-J01CA-A040-A006…).
+    out = pl.when(out.str.contains(r"^[XZ]-")).then(out.str.replace_all("-", "")).otherwise(out)
+    return pl.when(out.str.len_chars() > 0).then(out)
+
+
+def name_key(expr: pl.Expr) -> pl.Expr:
+    """Item names: base key without brackets, punctuation and their trade-name contents."""
+    out = base_key(expr).str.replace_all(r"[()\[\]{}<>\"'“”‘’·,.、;:/\\\-_*]", "")
+    return pl.when(out.str.len_chars() > 0).then(out)
+
+
+def spec_key(expr: pl.Expr) -> pl.Expr:
+    """Specifications: units spelled one way, 每X装/重/含 wording dropped."""
+    out = base_key(expr)
+    for old, new in UNIT_SPELLINGS:
+        out = out.str.replace_all(old, new, literal=True)
+    out = out.str.replace_all(r"每[^0-9]{0,4}?(装|重|含)", "").str.replace_all(r"[()\[\]]", "")
+    return pl.when(out.str.len_chars() > 0).then(out)
+
+
+def strength_mg(spec_key_expr: pl.Expr) -> pl.Expr:
+    """The first strength in a spec key in a common base (mg for mass, ml for volume)."""
+    parts = spec_key_expr.str.extract_groups(r"([0-9]+(?:\.[0-9]+)?)(mg|ug|kg|g|ml|l)(?:[^a-z]|$)")
+    value = parts.struct.field("1").cast(pl.Float64, strict=False)
+    unit = parts.struct.field("2")
+    factor = unit.replace_strict(
+        {**_MASS_FACTORS, **_VOLUME_FACTORS}, default=None, return_dtype=pl.Float64
+    )
+    return value * factor
+
+
+def strength_dimension(spec_key_expr: pl.Expr) -> pl.Expr:
+    """'mass' or 'volume' for the strength found by :func:`strength_mg`."""
+    unit = spec_key_expr.str.extract(r"[0-9]+(?:\.[0-9]+)?(mg|ug|kg|g|ml|l)(?:[^a-z]|$)", 1)
+    return unit.replace_strict(
+        {**dict.fromkeys(_MASS_FACTORS, "mass"), **dict.fromkeys(_VOLUME_FACTORS, "volume")},
+        default=None,
+        return_dtype=pl.String,
+    )
+
+
+def dosage_form_key(expr: pl.Expr) -> pl.Expr:
+    """Dosage forms: synonyms folded (片剂 → 片, 注射液 → 注射), trailing 剂 dropped."""
+    out = base_key(expr).str.replace_all(r"[()\[\]]", "")
+    for old, new in DOSAGE_FORM_SYNONYMS:
+        out = out.str.replace_all(old, new, literal=True)
+    out = out.str.replace(r"剂$", "")
+    return pl.when(out.str.len_chars() > 0).then(out)
+
+
+def manufacturer_key(expr: pl.Expr) -> pl.Expr:
+    """Manufacturers: brackets dropped, company suffixes stripped from the end."""
+    out = base_key(expr).str.replace_all(r"[()\[\]]", "")
+    suffixes = "|".join(COMPANY_SUFFIXES)
+    # Twice: "…药业集团股份有限公司" loses 股份有限公司 then 集团.
+    out = out.str.replace(f"(?:{suffixes})$", "").str.replace(f"(?:{suffixes})$", "")
+    return pl.when(out.str.len_chars() > 0).then(out)
+
+
+def approval_key(expr: pl.Expr) -> pl.Expr:
+    """Approval / registration numbers: the letter+digits core (国药准字H20067255 → H20067255)."""
+    base = base_key(expr).str.to_uppercase()
+    core = base.str.extract(r"([A-Z]?[0-9]{8,})", 1)
+    return pl.coalesce(core, base)
+
+
+def either_contains(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """True where one key contains the other (null where either is null)."""
+    return left.str.contains(right, literal=True) | right.str.contains(left, literal=True)

@@ -1,0 +1,179 @@
+"""The outcome of a check: the findings frame, and the item table and summary derived from it.
+
+Item status and the summary are computed from the findings and nothing else, so they can
+never disagree with them; every catalog row appears in the item table exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from mapper.fields import LINE_TYPES
+from mapper.rules import RULES, Rule, Severity
+
+SEVERITY_RANK = {s.value: s.rank for s in Severity}
+
+ITEM_COLUMNS = (
+    "row",
+    "item_id",
+    "name",
+    "spec",
+    "manufacturer",
+    "code",
+    "line_type",
+    "category",
+    "code_system",
+    "status",
+    "coded_ok",
+    "errors",
+    "warnings",
+    "infos",
+    "rules",
+    "problem",
+    "ref_name",
+    "ref_payment_category",
+)
+
+
+@dataclass
+class Summary:
+    """Counts a report opens with; every total adds up to the rows read."""
+
+    rows_read: int
+    by_status: dict[str, int]
+    by_rule: pl.DataFrame
+    by_line_type: pl.DataFrame
+
+    @property
+    def coded_ok(self) -> int:
+        return int(self.by_line_type.get_column("coded_ok").sum())
+
+    @property
+    def coded_rate(self) -> float:
+        return self.coded_ok / self.rows_read if self.rows_read else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "coded_ok": self.coded_ok,
+            "coded_rate": round(self.coded_rate, 4),
+            "by_status": self.by_status,
+            "by_rule": self.by_rule.to_dicts(),
+            "by_line_type": self.by_line_type.to_dicts(),
+        }
+
+
+@dataclass
+class CheckResult:
+    """Findings, items and summary of one catalog check."""
+
+    findings: pl.DataFrame
+    items: pl.DataFrame
+    summary: Summary
+    catalog: str = ""
+    release: str = ""
+    as_of: date | None = None
+    rules: list[str] = field(default_factory=list)
+    encoding: str = ""
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        """0 when no finding reaches ``fail_on`` (error, warning, info or never), else 1."""
+        if fail_on == "never" or self.findings.is_empty():
+            return 0
+        threshold = SEVERITY_RANK[fail_on]
+        worst = self.findings.get_column("severity").replace_strict(SEVERITY_RANK).max()
+        return 1 if worst is not None and int(worst) >= threshold else 0  # type: ignore[arg-type]
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "catalog": self.catalog,
+            "encoding": self.encoding,
+            "reference_release": self.release,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "rules": self.rules,
+        }
+
+
+def item_table(enriched: pl.LazyFrame, findings: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per catalog row with its status, derived from the findings."""
+    per_row = (
+        findings.with_columns(rank=pl.col("severity").replace_strict(SEVERITY_RANK))
+        .sort("row", "rank", "rule", descending=[False, True, False])
+        .group_by("row", maintain_order=True)
+        .agg(
+            errors=(pl.col("severity") == "error").sum().cast(pl.Int64),
+            warnings=(pl.col("severity") == "warning").sum().cast(pl.Int64),
+            infos=(pl.col("severity") == "info").sum().cast(pl.Int64),
+            rules=pl.col("rule").unique(maintain_order=True).sort().str.join(","),
+            problem=pl.col("message").first(),
+            worst=pl.col("severity").first(),
+        )
+    )
+    counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]
+    return (
+        enriched.select(
+            "row",
+            "item_id",
+            "name",
+            "spec",
+            "manufacturer",
+            "code",
+            pl.col("line_kind").alias("line_type"),
+            pl.col("line_type").alias("category"),
+            "code_system",
+            "ref_name",
+            "ref_payment_category",
+        )
+        .join(per_row, on="row", how="left", maintain_order="left")
+        .with_columns(
+            *counts,
+            pl.col("rules").fill_null(""),
+            status=pl.col("worst").fill_null("ok"),
+            coded_ok=pl.col("errors").fill_null(0) == 0,
+        )
+        .select(ITEM_COLUMNS)
+    )
+
+
+def summarise(items: pl.DataFrame, findings: pl.DataFrame, rules: list[Rule]) -> Summary:
+    """Counts per rule, per status and per line type (with 贯标率, the share coded right)."""
+    per_rule = findings.group_by("rule").agg(
+        findings=pl.len().cast(pl.Int64), items=pl.col("row").n_unique().cast(pl.Int64)
+    )
+    meta = pl.DataFrame(
+        {
+            "rule": [r.code for r in rules],
+            "name": [r.name for r in rules],
+            "severity": [r.severity.value for r in rules],
+        }
+    )
+    by_rule = (
+        meta.join(per_rule, on="rule", how="left", maintain_order="left")
+        .with_columns(pl.col("findings", "items").fill_null(0))
+        .sort("rule")
+    )
+    by_line_type = (
+        items.group_by("line_type")
+        .agg(items=pl.len().cast(pl.Int64), coded_ok=pl.col("coded_ok").sum().cast(pl.Int64))
+        .with_columns(
+            label=pl.col("line_type").replace_strict(LINE_TYPES, default=pl.col("line_type")),
+            coded_rate=(pl.col("coded_ok") / pl.col("items")).round(4),
+        )
+        .select("line_type", "label", "items", "coded_ok", "coded_rate")
+        .sort("items", "line_type", descending=[True, False])
+    )
+    status_counts = items.get_column("status").value_counts()
+    by_status = {s: 0 for s in ("ok", "info", "warning", "error")}
+    for status, count in status_counts.iter_rows():
+        by_status[status] = int(count)
+    return Summary(
+        rows_read=items.height, by_status=by_status, by_rule=by_rule, by_line_type=by_line_type
+    )
+
+
+def rule_class(code: str) -> type[Rule]:
+    return RULES[code]

@@ -1,0 +1,211 @@
+"""ATT: do the catalog's attributes agree with the reference record of its code?
+
+Each rule folds both sides with :mod:`mapper.normalize` before comparing, so full-width
+brackets, case, spaces, unit spellings and company suffixes never cause a finding. A rule only
+compares when both sides have a value: an empty catalog cell is not a disagreement.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from mapper import normalize as nz
+from mapper.rules import register
+from mapper.rules.base import CheckContext, Rule, Severity
+
+
+class AttributeRule(Rule):
+    """Shared shape of the attribute rules: compare a catalog field with a reference column."""
+
+    ref_column: str
+    severity = Severity.WARNING
+    message = (
+        "{label}与国家编码库不一致：编码库为“{expected}”，目录为“{actual}” / {label_en} differs "
+        "from the reference record: reference '{expected}', catalog '{actual}'"
+    )
+
+    def agrees(self) -> pl.Expr:
+        """True where the folded values agree."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        both = pl.col(self.field).is_not_null() & pl.col(self.ref_column).is_not_null()
+        return pl.col("ref_found") & both & ~self.agrees().fill_null(True)
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        return pl.col(self.ref_column)
+
+    def findings(self, enriched: pl.LazyFrame, ctx: CheckContext) -> pl.LazyFrame:
+        label, label_en = LABELS[self.field]
+        return super().findings(
+            enriched.with_columns(label=pl.lit(label), label_en=pl.lit(label_en)), ctx
+        )
+
+
+LABELS = {
+    "name": ("名称", "name"),
+    "spec": ("规格", "specification"),
+    "dosage_form": ("剂型", "dosage form"),
+    "manufacturer": ("生产企业", "manufacturer"),
+    "approval_no": ("批准文号/注册证号", "approval number"),
+}
+
+
+@register
+class NameMismatch(AttributeRule):
+    """Item name differs from the reference record's registered or generic name.
+
+    ## What it does
+    Compares the catalog's name (and trade name, where the catalog has one) with the
+    reference record's registered name and generic name. One containing the other counts as
+    agreement (`阿莫西林胶囊(阿莫仙)` agrees with `阿莫西林胶囊`).
+
+    ## Why is this bad?
+    A code whose product has another name almost always means the item was mapped to the
+    wrong product, so settlement records the wrong drug.
+
+    ## Example
+    Catalog `布洛芬缓释胶囊` mapped to the code of `对乙酰氨基酚片`.
+
+    ## How to fix
+    Re-map the item to the code of the product it really is.
+    """
+
+    code = "ATT001"
+    name = "name-mismatch"
+    field = "name"
+    ref_column = "ref_name"
+
+    def agrees(self) -> pl.Expr:
+        local = [nz.name_key(pl.col("name")), nz.name_key(pl.col("trade_name"))]
+        ref = [nz.name_key(pl.col("ref_name")), nz.name_key(pl.col("ref_generic_name"))]
+        return pl.any_horizontal(
+            [nz.either_contains(a, b).fill_null(False) for a in local for b in ref]
+        )
+
+
+@register
+class SpecMismatch(AttributeRule):
+    """Specification (strength) differs from the reference record.
+
+    ## What it does
+    Compares strengths after folding units (`250毫克` = `250mg` = `0.25g`); where no strength
+    can be read on both sides, one spec containing the other counts as agreement, so a pack
+    size suffix (`0.25g*24粒`) is fine.
+
+    ## Why is this bad?
+    Each strength has its own national code; a wrong strength means the wrong code and a
+    wrong price.
+
+    ## Example
+    Catalog `0.5g*12片` mapped to the code of the `0.25g` product.
+
+    ## How to fix
+    Pick the code of the product with the catalog's strength.
+    """
+
+    code = "ATT002"
+    name = "spec-mismatch"
+    field = "spec"
+    ref_column = "ref_spec"
+
+    def agrees(self) -> pl.Expr:
+        local, ref = nz.spec_key(pl.col("spec")), nz.spec_key(pl.col("ref_spec"))
+        local_mg, ref_mg = nz.strength_mg(local), nz.strength_mg(ref)
+        same_dimension = nz.strength_dimension(local) == nz.strength_dimension(ref)
+        both_parsed = local_mg.is_not_null() & ref_mg.is_not_null() & same_dimension
+        return (
+            pl.when(both_parsed)
+            .then((local_mg - ref_mg).abs() <= ref_mg.abs() * 1e-6)
+            .otherwise(nz.either_contains(local, ref))
+        )
+
+
+@register
+class DosageFormMismatch(AttributeRule):
+    """Dosage form differs from the reference record.
+
+    ## What it does
+    Compares dosage forms after folding synonyms (`片剂` = `片`, `注射液` = `注射剂`); one
+    containing the other counts as agreement (`薄膜衣片` agrees with `片剂`).
+
+    ## Why is this bad?
+    Tablets, capsules and injections of one drug have different national codes.
+
+    ## Example
+    Catalog `胶囊剂` mapped to the code of a tablet (`片剂`).
+
+    ## How to fix
+    Pick the code of the product with the catalog's dosage form.
+    """
+
+    code = "ATT003"
+    name = "dosage-form-mismatch"
+    field = "dosage_form"
+    ref_column = "ref_dosage_form"
+
+    def agrees(self) -> pl.Expr:
+        return nz.either_contains(
+            nz.dosage_form_key(pl.col("dosage_form")), nz.dosage_form_key(pl.col("ref_dosage_form"))
+        )
+
+
+@register
+class ManufacturerMismatch(AttributeRule):
+    """Manufacturer differs from the reference record.
+
+    ## What it does
+    Compares manufacturers after dropping company suffixes (股份有限公司, 有限公司, 制药厂 …);
+    one containing the other counts as agreement, so a shortened name is fine.
+
+    ## Why is this bad?
+    The last five characters of a drug code identify the enterprise: the same drug from
+    another maker has another code, and often another price.
+
+    ## Example
+    Catalog `华北制药股份有限公司` mapped to a code of `石药集团欧意药业有限公司`.
+
+    ## How to fix
+    Pick the code registered to the catalog's manufacturer.
+    """
+
+    code = "ATT004"
+    name = "manufacturer-mismatch"
+    field = "manufacturer"
+    ref_column = "ref_manufacturer"
+
+    def agrees(self) -> pl.Expr:
+        return nz.either_contains(
+            nz.manufacturer_key(pl.col("manufacturer")),
+            nz.manufacturer_key(pl.col("ref_manufacturer")),
+        )
+
+
+@register
+class ApprovalNumberMismatch(AttributeRule):
+    """Approval or registration number differs from the reference record.
+
+    ## What it does
+    Compares the letter-and-digits core of the drug approval number (批准文号, `国药准字H20067255`
+    → `H20067255`) or device registration number (注册证编号).
+
+    ## Why is this bad?
+    The approval number identifies one product of one maker: a different number means the
+    code belongs to another product. This is the strongest sign of a wrong mapping, so it is
+    an error, not a warning.
+
+    ## Example
+    Catalog `国药准字H20067255` mapped to a code whose record has `国药准字H44021234`.
+
+    ## How to fix
+    Look the approval number up in the national database and use the code it lists.
+    """
+
+    code = "ATT005"
+    name = "approval-number-mismatch"
+    field = "approval_no"
+    ref_column = "ref_approval_no"
+    severity = Severity.ERROR
+
+    def agrees(self) -> pl.Expr:
+        return nz.approval_key(pl.col("approval_no")) == nz.approval_key(pl.col("ref_approval_no"))

@@ -1,0 +1,109 @@
+"""What a rule is: a small class with a stable code, a severity, a message template and a
+vectorised condition. Its docstring is its documentation page, in ruff's shape."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+import polars as pl
+
+
+class Severity(StrEnum):
+    """How much a finding matters; ``--fail-on`` picks the threshold."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix")
+
+FINDINGS_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.Int64(),
+    "item_id": pl.String(),
+    "rule": pl.String(),
+    "severity": pl.String(),
+    "field": pl.String(),
+    "expected": pl.String(),
+    "actual": pl.String(),
+    "message": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a rule may depend on besides the catalog row: the check date and release."""
+
+    as_of: date
+    release: str = ""
+
+
+class Rule:
+    """Base class. Subclasses set the class variables and implement :meth:`condition`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    field: ClassVar[str]
+    message: ClassVar[str]  # str.format-style; {expected}, {actual} or any enriched column
+    aliases: ClassVar[tuple[str, ...]] = ()
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        """Boolean expression over the enriched catalog: True where the rule fires."""
+        raise NotImplementedError  # pragma: no cover - every registered rule overrides it
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        """What the value should be (evaluated only on rows where the rule fires)."""
+        return pl.lit(None, pl.String)
+
+    def actual(self, ctx: CheckContext) -> pl.Expr:
+        """What the catalog has (evaluated only on rows where the rule fires)."""
+        return pl.col(self.field)
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+    @classmethod
+    def url(cls) -> str:
+        return f"docs/rules.md#{cls.code.lower()}-{cls.name}"
+
+    def findings(self, enriched: pl.LazyFrame, ctx: CheckContext) -> pl.LazyFrame:
+        """The rule's findings: one row per catalog row where :meth:`condition` holds."""
+        expected = self.expected(ctx).cast(pl.String)
+        actual = self.actual(ctx).cast(pl.String)
+        return (
+            enriched.filter(self.condition(ctx).fill_null(False))
+            .with_columns(_expected=expected, _actual=actual)
+            .select(
+                pl.col("row"),
+                pl.col("item_id"),
+                rule=pl.lit(self.code),
+                severity=pl.lit(self.severity.value),
+                field=pl.lit(self.field),
+                expected=pl.col("_expected"),
+                actual=pl.col("_actual"),
+                message=render_message(self.message),
+            )
+        )
+
+
+def render_message(template: str) -> pl.Expr:
+    """Turn a ``str.format`` template into a string expression over the enriched frame."""
+    pieces: list[pl.Expr] = []
+    for literal, field_name, _spec, _conv in string.Formatter().parse(template):
+        if literal:
+            pieces.append(pl.lit(literal))
+        if field_name:
+            column = {"expected": "_expected", "actual": "_actual"}.get(field_name, field_name)
+            pieces.append(pl.col(column).cast(pl.String).fill_null("（空）"))
+    return pl.concat_str(pieces) if pieces else pl.lit("")

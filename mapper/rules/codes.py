@@ -1,0 +1,168 @@
+"""COD: is there a national code, is it well formed, and is it of the right system?"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from mapper.codes import SYSTEMS, explain_expr
+from mapper.rules import register
+from mapper.rules.base import CheckContext, Rule, Severity
+
+SYSTEM_LABELS = {key: system.label for key, system in SYSTEMS.items()}
+
+
+def _system_label(expr: pl.Expr) -> pl.Expr:
+    return expr.replace_strict(SYSTEM_LABELS, default=expr, return_dtype=pl.String)
+
+
+@register
+class MissingCode(Rule):
+    """Item has no national code (未对码).
+
+    ## What it does
+    Flags catalog rows whose national-code cell is empty or blank.
+
+    ## Why is this bad?
+    After go-live the national platform settles only items that carry a national code.
+    An uncoded item cannot be paid from the pooled fund (统筹基金) or the personal account
+    (个人账户); the pharmacy must settle it in cash. Disinfection supplies (消杀类用品) and
+    small devices (小型器械) typically have no code at all.
+
+    ## Example
+    | 商品编码 | 通用名称 | 医保编码 |
+    | --- | --- | --- |
+    | 100231 | 75%酒精消毒液 | |
+
+    ## How to fix
+    Map the item to its national code (对码), e.g. with `mapper suggest`; if none exists,
+    mark it as a cash-only item.
+    """
+
+    code = "COD001"
+    name = "missing-code"
+    severity = Severity.ERROR
+    field = "code"
+    message = (
+        "未填写国家医保编码，上线后不能使用医保统筹基金或个人账户支付，请对码或改为现金结算 / "
+        "No national code: after go-live this item cannot be paid from the pooled fund or the "
+        "personal account; map it to a national code or settle it in cash"
+    )
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        return pl.col("code_key").is_null()
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        return pl.lit("国家医保编码 national code")
+
+
+@register
+class MalformedCode(Rule):
+    """Code does not fit the structure of any national code system.
+
+    ## What it does
+    Checks the code against the published structure of its system (chosen by its first
+    character) and says which position is wrong or that the length is wrong.
+
+    ## Why is this bad?
+    The national platform rejects a malformed code when the item is uploaded or settled,
+    so the item cannot be paid by insurance. Typical causes: a typed letter O for the digit
+    0, a truncated copy, or a spreadsheet that dropped the leading zeros of a service code.
+
+    ## Example
+    `XA01ABD075A0020101004O3` (the letter O at position 22), `1102000010000` (13 digits).
+
+    ## How to fix
+    Copy the code again from the national database, keeping it as text.
+    """
+
+    code = "COD002"
+    name = "malformed-code"
+    severity = Severity.ERROR
+    field = "code"
+    message = "国家医保编码“{actual}”格式错误 / malformed national code: {expected}"
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        return pl.col("code_key").is_not_null() & ~pl.col("code_well_formed")
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        return explain_expr(pl.col("code_key"))
+
+
+@register
+class WrongCodeSystem(Rule):
+    """Code belongs to another code system than the catalog line's type.
+
+    ## What it does
+    Compares the system of a well-formed code (drug, herbal piece, preparation, consumable,
+    service item) with the line type the catalog gives (类别/项目类别).
+
+    ## Why is this bad?
+    A drug line settled with a consumable code (or the reverse) is a wrong mapping: the
+    platform prices and pays it under the wrong catalog, or rejects it.
+
+    ## Example
+    | 项目类别 | 项目名称 | 国家医保编码 |
+    | --- | --- | --- |
+    | 西药 | 阿莫西林胶囊 | C1405010000000012345 |
+
+    ## How to fix
+    Use the code from the matching national catalog, or correct the line type.
+    """
+
+    code = "COD003"
+    name = "wrong-code-system"
+    severity = Severity.ERROR
+    field = "code"
+    message = (
+        "类别为{expected}，但编码“{code_key}”属于{actual} / the line type needs a {expected} "
+        "code but '{code_key}' is a {actual} code"
+    )
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        return (
+            pl.col("code_system").is_not_null()
+            & pl.col("expected_system").is_not_null()
+            & (pl.col("code_system") != pl.col("expected_system"))
+        )
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        return _system_label(pl.col("expected_system"))
+
+    def actual(self, ctx: CheckContext) -> pl.Expr:
+        return _system_label(pl.col("code_system"))
+
+
+@register
+class UnnormalisedCode(Rule):
+    """Code has spaces, full-width characters, lower case or quote marks around it.
+
+    ## What it does
+    Flags codes that only match the national code after cleaning: surrounding or inner
+    spaces, full-width letters or digits (ＸＡ０１…), lower-case letters, or a leading
+    apostrophe left by a spreadsheet.
+
+    ## Why is this bad?
+    The platform compares codes character by character; an uncleaned code is rejected on
+    upload even though the intended code is right. mapper checks the cleaned code.
+
+    ## Example
+    ` xa01abd075a002010100483 ` instead of `XA01ABD075A002010100483`.
+
+    ## How to fix
+    Replace the cell with the cleaned code shown as expected.
+    """
+
+    code = "COD004"
+    name = "unnormalised-code"
+    severity = Severity.WARNING
+    field = "code"
+    message = (
+        "编码含空格、全角或小写字符，应写为“{expected}” / the code has spaces, full-width or "
+        "lower-case characters; write it as '{expected}'"
+    )
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        return pl.col("code_clean").is_not_null() & (pl.col("code") != pl.col("code_clean"))
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        return pl.col("code_clean")

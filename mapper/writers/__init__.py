@@ -1,0 +1,26 @@
+"""Report writers, registered by format name (``--format NAME``; ``--out DIR`` writes all)."""
+
+from __future__ import annotations
+
+from mapper.errors import ConfigError
+from mapper.writers.base import Writer
+
+WRITERS: dict[str, Writer] = {}
+
+
+def register(cls: type[Writer]) -> type[Writer]:
+    """Class decorator: add a writer to the registry under its name."""
+    WRITERS[cls.name] = cls()
+    return cls
+
+
+def get_writer(name: str) -> Writer:
+    try:
+        return WRITERS[name]
+    except KeyError:
+        raise ConfigError(f"unknown format '{name}'; formats are: " + ", ".join(WRITERS)) from None
+
+
+from mapper.writers import csv, json, parquet, text, xlsx  # noqa: E402  (registration)
+
+__all__ = ["WRITERS", "Writer", "csv", "get_writer", "json", "parquet", "register", "text", "xlsx"]

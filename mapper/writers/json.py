@@ -1,0 +1,33 @@
+"""One JSON document: what was checked, the summary and every finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mapper.result import CheckResult
+from mapper.writers import register
+from mapper.writers.base import Writer
+
+
+def report_dict(result: CheckResult) -> dict[str, Any]:
+    return {
+        **result.meta(),
+        "summary": result.summary.to_dict(),
+        "findings": result.findings.to_dicts(),
+    }
+
+
+@register
+class JsonWriter(Writer):
+    name = "json"
+    description = "report.json: metadata, summary and findings"
+
+    def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
+        path = out_dir / "report.json"
+        path.write_text(self.render(result), encoding="utf-8")
+        return [path]
+
+    def render(self, result: CheckResult) -> str:
+        return json.dumps(report_dict(result), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -1,0 +1,78 @@
+"""The terminal report: summary tables and the first findings, readable in a console."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from mapper.result import CheckResult
+from mapper.writers import register
+from mapper.writers.base import Writer
+
+MAX_FINDINGS = 40
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _tables(result: CheckResult) -> list[Table | str]:
+    s = result.summary
+    head = (
+        f"{result.catalog}: {s.rows_read} rows read (读取{s.rows_read}行), reference "
+        f"{result.release}, as of {result.as_of}\n"
+        f"贯标率 coded correctly: {s.coded_ok}/{s.rows_read} = {s.coded_rate:.1%}   "
+        + "  ".join(f"{k}: {v}" for k, v in s.by_status.items())
+    )
+    lines = Table(title="按类别 by line type")
+    for col in ("类别 line type", "items", "coded ok", "贯标率"):
+        lines.add_column(col, justify="right" if col != "类别 line type" else "left")
+    for row in s.by_line_type.iter_rows(named=True):
+        lines.add_row(
+            row["label"], str(row["items"]), str(row["coded_ok"]), f"{row['coded_rate']:.1%}"
+        )
+    rules = Table(title="按规则 by rule")
+    for col in ("rule", "name", "severity", "findings", "items"):
+        rules.add_column(col, justify="right" if col in ("findings", "items") else "left")
+    for row in s.by_rule.filter(s.by_rule["findings"] > 0).iter_rows(named=True):
+        rules.add_row(
+            row["rule"], row["name"], row["severity"], str(row["findings"]), str(row["items"])
+        )
+    found = Table(title=f"问题 findings (first {MAX_FINDINGS} of {result.findings.height})")
+    for col in ("row", "item", "rule", "severity", "message"):
+        found.add_column(col, overflow="fold")
+    for row in result.findings.head(MAX_FINDINGS).iter_rows(named=True):
+        style = SEVERITY_STYLE.get(row["severity"], "")
+        found.add_row(
+            str(row["row"]),
+            row["item_id"] or "",
+            row["rule"],
+            f"[{style}]{row['severity']}[/]",
+            row["message"],
+        )
+    return [head, lines, rules, found]
+
+
+@register
+class TextWriter(Writer):
+    name = "text"
+    description = "report.txt: the terminal report (summary and the first findings)"
+
+    def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
+        path = out_dir / "report.txt"
+        with path.open("w", encoding="utf-8") as handle:
+            console = Console(file=handle, width=140, no_color=True)
+            for part in _tables(result):
+                console.print(part)
+        return [path]
+
+    def render(self, result: CheckResult) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=140, no_color=True)
+        for part in _tables(result):
+            console.print(part)
+        return buffer.getvalue()
+
+    def print(self, result: CheckResult, console: Console) -> None:
+        for part in _tables(result):
+            console.print(part)
