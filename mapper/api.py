@@ -42,7 +42,8 @@ def check(
     ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
     rules = select_rules(select, ignore)
     ctx = CheckContext(as_of=as_of or today(), release=ref.release)
-    enriched = enrich(cat.frame, ref)
+    # Materialised once: every rule filters the same frame.
+    enriched = enrich(cat.frame, ref).lazy()
     findings_lazy = run_rules(enriched, rules, ctx)
     findings, items = pl.collect_all([findings_lazy, item_table(enriched, findings_lazy)])
     return CheckResult(

@@ -18,10 +18,22 @@ from mapper.reference import Reference
 from mapper.reference.schema import REFERENCE_SCHEMA
 from mapper.rules import FINDINGS_SCHEMA, CheckContext, Rule
 
+# Attribute columns compared by the ATT rules, with the kind of key that folds them.
+CATALOG_KEYS = {
+    "name": "name",
+    "trade_name": "trade_name",
+    "spec": "spec",
+    "dosage_form": "dosage_form",
+    "manufacturer": "manufacturer",
+    "approval_no": "approval_no",
+}
+REFERENCE_KEYS = {f"ref_{column}": column for column in (*CATALOG_KEYS, "generic_name")}
+del REFERENCE_KEYS["ref_trade_name"]
 
-def reference_lookup(reference: Reference) -> pl.LazyFrame:
-    """The release's records keyed on ``code_key``, every column prefixed ``ref_``."""
-    return (
+
+def reference_lookup(reference: Reference) -> pl.DataFrame:
+    """The release's records keyed on ``code_key``, columns prefixed ``ref_``, with keys."""
+    records = (
         reference.scan()
         .unique(subset="code", keep="first", maintain_order=False)
         .select(
@@ -29,7 +41,9 @@ def reference_lookup(reference: Reference) -> pl.LazyFrame:
             *[pl.col(c).alias(f"ref_{c}") for c in REFERENCE_SCHEMA if c != "code"],
             pl.lit(True).alias("ref_found"),
         )
+        .collect()
     )
+    return normalize.add_keys(records, REFERENCE_KEYS)
 
 
 def line_types(categories: pl.Series) -> dict[str | None, str]:
@@ -37,17 +51,38 @@ def line_types(categories: pl.Series) -> dict[str | None, str]:
     return {value: line_type_of(value) for value in categories.unique().to_list()}
 
 
-def enrich(frame: pl.DataFrame, reference: Reference) -> pl.LazyFrame:
+# Codes already in the platform's form skip the costly folding (most rows of most catalogs).
+CLEAN_CODE = r"^[0-9A-Z]+(?:-[0-9A-Za-z.]+)?$"
+
+
+def code_columns(frame: pl.DataFrame) -> list[pl.Expr]:
+    """``code_clean`` (the code as the platform wants it) and ``code_key`` (the lookup key)."""
+    code = pl.col("code")
+    dirty = frame.filter(~code.str.contains(CLEAN_CODE))
+    folded = normalize.map_distinct(
+        dirty,
+        "code",
+        {
+            "code_clean": normalize.base_key(code).str.to_uppercase().str.strip_chars("'\"`"),
+            "code_key": normalize.code_key(code),
+        },
+    )
+    clean = code.str.contains(CLEAN_CODE)
+    national_part = code.str.replace(r"^([0-9]{15})-.*$", "$1")
+    return [
+        pl.when(clean).then(code).otherwise(folded[0]).alias("code_clean"),
+        pl.when(clean).then(national_part).otherwise(folded[1]).alias("code_key"),
+    ]
+
+
+def enrich(frame: pl.DataFrame, reference: Reference) -> pl.DataFrame:
     """Add the columns the rules read to a canonical catalog frame."""
     kinds = line_types(frame.get_column("line_type"))
-    code_clean = normalize.base_key(pl.col("code")).str.to_uppercase().str.strip_chars("'\"`")
-    key = normalize.code_key(pl.col("code"))
+    keyed = normalize.add_keys(frame.with_columns(code_columns(frame)), CATALOG_KEYS)
     return (
-        frame.lazy()
+        keyed.lazy()
         .with_columns(
             pl.col("item_id").str.strip_chars(),
-            code_clean=code_clean,
-            code_key=key,
             line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String),
         )
         .with_columns(
@@ -59,8 +94,9 @@ def enrich(frame: pl.DataFrame, reference: Reference) -> pl.LazyFrame:
             id_rows=pl.len().over("item_id"),
             id_codes=pl.col("code_key").drop_nulls().n_unique().over("item_id"),
         )
-        .join(reference_lookup(reference), on="code_key", how="left", maintain_order="left")
+        .join(reference_lookup(reference).lazy(), on="code_key", how="left", maintain_order="left")
         .with_columns(pl.col("ref_found").fill_null(False))
+        .collect()
     )
 
 

@@ -8,6 +8,8 @@ attribute rules compare keys, never raw text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 # fmt: off
@@ -124,3 +126,55 @@ def approval_key(expr: pl.Expr) -> pl.Expr:
 def either_contains(left: pl.Expr, right: pl.Expr) -> pl.Expr:
     """True where one key contains the other (null where either is null)."""
     return left.str.contains(right, literal=True) | right.str.contains(left, literal=True)
+
+
+def strength_columns(key_column: str, key: pl.Expr) -> dict[str, pl.Expr]:
+    """Strength value and dimension columns named after a spec key column."""
+    return {
+        key_column.replace("_key", "_mg"): strength_mg(key),
+        key_column.replace("_key", "_dim"): strength_dimension(key),
+    }
+
+
+# Which key function folds which kind of attribute.
+ATTRIBUTE_KEYS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    "name": name_key,
+    "trade_name": name_key,
+    "generic_name": name_key,
+    "spec": spec_key,
+    "dosage_form": dosage_form_key,
+    "manufacturer": manufacturer_key,
+    "approval_no": approval_key,
+}
+
+
+def map_distinct(frame: pl.DataFrame, column: str, exprs: dict[str, pl.Expr]) -> list[pl.Expr]:
+    """Expressions giving ``exprs`` (written over ``column``) for every row of ``frame``.
+
+    Each expression is evaluated once per distinct value and mapped back with a hash lookup:
+    catalogs repeat the same names, specs, makers and codes many times, and string folding
+    is the costly part of a check.
+    """
+    distinct = frame.select(pl.col(column).unique()).drop_nulls()
+    computed = distinct.with_columns(**exprs)
+    return [
+        pl.col(column)
+        .replace_strict(computed.get_column(column), computed.get_column(name), default=None)
+        .alias(name)
+        for name in exprs
+    ]
+
+
+def add_keys(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """Add ``<column>_key`` for each column (mapped to its attribute kind).
+
+    Spec columns also get ``<column>_mg`` and ``<column>_dim`` (strength and its dimension).
+    """
+    added: list[pl.Expr] = []
+    for column, kind in columns.items():
+        key_name = f"{column}_key"
+        exprs = {key_name: ATTRIBUTE_KEYS[kind](pl.col(column))}
+        if kind == "spec":
+            exprs.update(strength_columns(key_name, ATTRIBUTE_KEYS[kind](pl.col(column))))
+        added.extend(map_distinct(frame, column, exprs))
+    return frame.with_columns(added)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from rich.console import Console
 from mapper import api
 from mapper.errors import MapperError
 from mapper.rules import RULES, get_rule
+from mapper.rules.docs import rule_page, rules_markdown
 from mapper.writers import WRITERS, get_writer
 from mapper.writers.text import TextWriter
 
@@ -158,8 +158,12 @@ def check(
 
 
 @cli.command("rules")
-def list_rules() -> None:
+@click.option("--markdown", is_flag=True, help="Print the full rules page (docs/rules.md).")
+def list_rules(markdown: bool) -> None:
     """List every rule: code, name, severity and what it checks."""
+    if markdown:
+        click.echo(rules_markdown(), nl=False)
+        return
     for cls in sorted(RULES.values(), key=lambda c: c.code):
         click.echo(f"{cls.code}  {cls.name:<30} {cls.severity.value:<8} {cls.summary()}")
 
@@ -169,19 +173,4 @@ def list_rules() -> None:
 @reports_errors
 def show_rule(code: str) -> None:
     """Print the documentation page of one rule (by code or name)."""
-    cls = get_rule(code)
-    click.echo(f"# {cls.code} {cls.name} ({cls.severity.value})\n")
-    click.echo(_dedent(cls.__doc__ or ""))
-
-
-def _dedent(doc: str) -> str:
-    import inspect
-
-    return inspect.cleandoc(doc) + "\n"
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    cli()
-
-
-_ = date  # the --as-of option yields datetimes; kept for readers of the signature
+    click.echo(rule_page(get_rule(code)), nl=False)

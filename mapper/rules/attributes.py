@@ -1,6 +1,7 @@
 """ATT: do the catalog's attributes agree with the reference record of its code?
 
-Each rule folds both sides with :mod:`mapper.normalize` before comparing, so full-width
+Both sides are folded by :mod:`mapper.normalize` (the engine adds ``<field>_key`` and
+``ref_<field>_key`` columns) before comparing, so full-width
 brackets, case, spaces, unit spellings and company suffixes never cause a finding. A rule only
 compares when both sides have a value: an empty catalog cell is not a disagreement.
 """
@@ -77,8 +78,8 @@ class NameMismatch(AttributeRule):
     ref_column = "ref_name"
 
     def agrees(self) -> pl.Expr:
-        local = [nz.name_key(pl.col("name")), nz.name_key(pl.col("trade_name"))]
-        ref = [nz.name_key(pl.col("ref_name")), nz.name_key(pl.col("ref_generic_name"))]
+        local = [pl.col("name_key"), pl.col("trade_name_key")]
+        ref = [pl.col("ref_name_key"), pl.col("ref_generic_name_key")]
         return pl.any_horizontal(
             [nz.either_contains(a, b).fill_null(False) for a in local for b in ref]
         )
@@ -110,9 +111,9 @@ class SpecMismatch(AttributeRule):
     ref_column = "ref_spec"
 
     def agrees(self) -> pl.Expr:
-        local, ref = nz.spec_key(pl.col("spec")), nz.spec_key(pl.col("ref_spec"))
-        local_mg, ref_mg = nz.strength_mg(local), nz.strength_mg(ref)
-        same_dimension = nz.strength_dimension(local) == nz.strength_dimension(ref)
+        local, ref = pl.col("spec_key"), pl.col("ref_spec_key")
+        local_mg, ref_mg = pl.col("spec_mg"), pl.col("ref_spec_mg")
+        same_dimension = pl.col("spec_dim") == pl.col("ref_spec_dim")
         both_parsed = local_mg.is_not_null() & ref_mg.is_not_null() & same_dimension
         return (
             pl.when(both_parsed)
@@ -145,9 +146,7 @@ class DosageFormMismatch(AttributeRule):
     ref_column = "ref_dosage_form"
 
     def agrees(self) -> pl.Expr:
-        return nz.either_contains(
-            nz.dosage_form_key(pl.col("dosage_form")), nz.dosage_form_key(pl.col("ref_dosage_form"))
-        )
+        return nz.either_contains(pl.col("dosage_form_key"), pl.col("ref_dosage_form_key"))
 
 
 @register
@@ -175,10 +174,7 @@ class ManufacturerMismatch(AttributeRule):
     ref_column = "ref_manufacturer"
 
     def agrees(self) -> pl.Expr:
-        return nz.either_contains(
-            nz.manufacturer_key(pl.col("manufacturer")),
-            nz.manufacturer_key(pl.col("ref_manufacturer")),
-        )
+        return nz.either_contains(pl.col("manufacturer_key"), pl.col("ref_manufacturer_key"))
 
 
 @register
@@ -208,4 +204,4 @@ class ApprovalNumberMismatch(AttributeRule):
     severity = Severity.ERROR
 
     def agrees(self) -> pl.Expr:
-        return nz.approval_key(pl.col("approval_no")) == nz.approval_key(pl.col("ref_approval_no"))
+        return pl.col("approval_no_key") == pl.col("ref_approval_no_key")
