@@ -99,8 +99,10 @@ REQUIRED_FIELDS = ("code",)
 
 def normalise_header(header: str) -> str:
     """Fold a header for matching: NFKC, lower case, no spaces, brackets or punctuation."""
-    text = unicodedata.normalize("NFKC", header).lower()
-    return re.sub(r"[\s()\[\]{}<>:：_\-·.*/\\]+", "", text)
+    # NFKC again after folding case: lower-casing can undo a composition (O + ¯ → ō).
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", header).casefold())
+    # And once more after dropping separators, which can bring combining marks together.
+    return unicodedata.normalize("NFKC", re.sub(r"[\s()\[\]{}<>:：_\-·.*/\\]+", "", text))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -149,7 +149,8 @@ def summarise(items: pl.DataFrame, findings: pl.DataFrame, rules: list[Rule]) ->
             "rule": [r.code for r in rules],
             "name": [r.name for r in rules],
             "severity": [r.severity.value for r in rules],
-        }
+        },
+        schema={"rule": pl.String, "name": pl.String, "severity": pl.String},
     )
     by_rule = (
         meta.join(per_rule, on="rule", how="left", maintain_order="left")
