@@ -1,0 +1,47 @@
+"""Pieces every command shares: error reporting and option parsing helpers."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from mapper.errors import MapperError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def reports_errors(func: F) -> F:
+    """Turn mapper's own errors into one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MapperError as exc:
+            click.echo(f"mapper: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_columns(values: tuple[str, ...]) -> dict[str, str]:
+    """``--column field=header`` values as a dict."""
+    out = {}
+    for value in values:
+        field, sep, header = value.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise click.BadParameter(f"'{value}' is not FIELD=HEADER", param_hint="--column")
+        out[field.strip()] = header.strip()
+    return out
+
+
+def split_list(values: tuple[str, ...]) -> list[str]:
+    """Repeatable, comma-separated option values as one list."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
