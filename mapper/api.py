@@ -10,6 +10,8 @@ import polars as pl
 
 from mapper.catalog import Catalog, read_catalog
 from mapper.engine import enrich, run_rules, today
+from mapper.policy import Policy, assess, load_policy
+from mapper.policy.readiness import institution_ready, payment_summary
 from mapper.reference import Reference, load_reference
 from mapper.result import CheckResult, item_table, summarise
 from mapper.rules import CheckContext, select_rules
@@ -26,14 +28,19 @@ def check(
     encoding: str | None = None,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
+    policy: str | Path | Policy | None = None,
 ) -> CheckResult:
     """Check a catalog against the national reference.
 
     ``catalog`` is a path (CSV, Excel, Parquet) or a :class:`~mapper.catalog.Catalog`;
     ``reference`` a store directory or a loaded :class:`~mapper.reference.Reference` (default:
     the shipped store). ``as_of`` is the check date for validity (default today). ``select``
-    and ``ignore`` take rule codes or prefixes. Returns findings, items and summary.
+    and ``ignore`` take rule codes or prefixes. ``policy`` names a payment profile
+    (``national``, ``harbin-2021``, ``huzhou-2022``) or a .toml file; without ``as_of`` a
+    regional profile checks validity on its go-live date. Returns findings, items (with
+    payment eligibility per fund) and summary.
     """
+    profile = load_policy(policy)
     cat = (
         catalog
         if isinstance(catalog, Catalog)
@@ -41,15 +48,20 @@ def check(
     )
     ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
     rules = select_rules(select, ignore)
-    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
+    ctx = CheckContext(as_of=as_of or profile.go_live_date or today(), release=ref.release)
     # Materialised once: every rule filters the same frame.
     enriched = enrich(cat.frame, ref).lazy()
     findings_lazy = run_rules(enriched, rules, ctx)
-    findings, items = pl.collect_all([findings_lazy, item_table(enriched, findings_lazy)])
+    findings, coded = pl.collect_all([findings_lazy, item_table(enriched, findings_lazy)])
+    items = assess(coded, profile)
+    summary = summarise(items, findings, rules)
+    summary.payment = payment_summary(items)
+    summary.institution_ready = institution_ready(items)
     return CheckResult(
         findings=findings,
         items=items,
-        summary=summarise(items, findings, rules),
+        summary=summary,
+        policy=profile.name,
         catalog=cat.path,
         release=ref.release,
         as_of=ctx.as_of,

@@ -17,26 +17,27 @@ from mapper.rules import RULES, Rule, Severity
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 
+# fmt: off
 ITEM_COLUMNS = (
+    "row", "item_id", "name", "spec", "manufacturer", "approval_no", "code", "line_type",
+    "category", "code_system", "status", "coded_ok", "errors", "warnings", "infos", "rules",
+    "problem", "ref_name", "ref_payment_category", "unit_price", "quantity",
+)
+# fmt: on
+FROM_CATALOG = {
     "row",
     "item_id",
     "name",
     "spec",
     "manufacturer",
+    "approval_no",
     "code",
-    "line_type",
-    "category",
     "code_system",
-    "status",
-    "coded_ok",
-    "errors",
-    "warnings",
-    "infos",
-    "rules",
-    "problem",
     "ref_name",
     "ref_payment_category",
-)
+    "unit_price",
+    "quantity",
+}  # fmt: skip
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Summary:
     by_status: dict[str, int]
     by_rule: pl.DataFrame
     by_line_type: pl.DataFrame
+    payment: pl.DataFrame | None = None
+    institution_ready: bool = True
 
     @property
     def coded_ok(self) -> int:
@@ -64,6 +67,8 @@ class Summary:
             "by_status": self.by_status,
             "by_rule": self.by_rule.to_dicts(),
             "by_line_type": self.by_line_type.to_dicts(),
+            "institution_ready": self.institution_ready,
+            "payment": self.payment.to_dicts() if self.payment is not None else [],
         }
 
 
@@ -79,6 +84,7 @@ class CheckResult:
     as_of: date | None = None
     rules: list[str] = field(default_factory=list)
     encoding: str = ""
+    policy: str = ""
 
     def exit_code(self, fail_on: str = "error") -> int:
         """0 when no finding reaches ``fail_on`` (error, warning, info or never), else 1."""
@@ -93,6 +99,7 @@ class CheckResult:
             "catalog": self.catalog,
             "encoding": self.encoding,
             "reference_release": self.release,
+            "policy": self.policy,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "rules": self.rules,
         }
@@ -116,17 +123,9 @@ def item_table(enriched: pl.LazyFrame, findings: pl.LazyFrame) -> pl.LazyFrame:
     counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]
     return (
         enriched.select(
-            "row",
-            "item_id",
-            "name",
-            "spec",
-            "manufacturer",
-            "code",
+            *[c for c in ITEM_COLUMNS if c in FROM_CATALOG],
             pl.col("line_kind").alias("line_type"),
             pl.col("line_type").alias("category"),
-            "code_system",
-            "ref_name",
-            "ref_payment_category",
         )
         .join(per_row, on="row", how="left", maintain_order="left")
         .with_columns(

@@ -61,6 +61,12 @@ from mapper.writers.text import TextWriter
     help="Write every format (CSV, XLSX, Parquet, JSON, text) into this folder.",
 )
 @click.option(
+    "--policy",
+    metavar="PROFILE",
+    help="Payment policy: national (default), harbin-2021, huzhou-2022, or a .toml file. "
+    "A regional profile checks validity on its go-live date unless --as-of is given.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
     default="error",
@@ -81,6 +87,7 @@ def check(
     fmt: str,
     out_dir: Path | None,
     fail_on: str,
+    policy: str | None,
 ) -> None:
     """Check CATALOG (CSV, XLSX/XLS, Parquet) and report every item's findings."""
     result = api.check(
@@ -93,6 +100,7 @@ def check(
         encoding=encoding,
         sheet=sheet,
         columns=parse_columns(columns),
+        policy=policy,
     )
     writer = get_writer(fmt)
     if out_dir is not None:

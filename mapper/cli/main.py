@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from mapper.cli.check import check
+from mapper.cli.policy import policies
 from mapper.cli.rules import list_rules, show_rule
 
 
@@ -18,5 +19,5 @@ def cli() -> None:
     """Check item catalogs against China's national medical-insurance codes (医保贯标)."""
 
 
-for command in (check, list_rules, show_rule):
+for command in (check, list_rules, show_rule, policies):
     cli.add_command(command)

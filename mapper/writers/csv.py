@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from mapper.policy.readiness import cash_items
 from mapper.result import CheckResult
 from mapper.writers import register
 from mapper.writers.base import Writer
@@ -13,7 +14,7 @@ from mapper.writers.base import Writer
 @register
 class CsvWriter(Writer):
     name = "csv"
-    description = "findings.csv, items.csv, summary_rules.csv, summary_line_types.csv (UTF-8 BOM)"
+    description = "findings, items, summaries and cash items as CSV (UTF-8 BOM)"
 
     def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
         frames = {
@@ -22,6 +23,9 @@ class CsvWriter(Writer):
             "summary_rules.csv": result.summary.by_rule,
             "summary_line_types.csv": result.summary.by_line_type,
         }
+        if result.summary.payment is not None:
+            frames["summary_payment.csv"] = result.summary.payment
+            frames["cash_items.csv"] = cash_items(result.items)
         paths = []
         for filename, frame in frames.items():
             path = out_dir / filename

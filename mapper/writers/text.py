@@ -38,19 +38,48 @@ def _tables(result: CheckResult) -> list[Table | str]:
         rules.add_row(
             row["rule"], row["name"], row["severity"], str(row["findings"]), str(row["items"])
         )
-    found = Table(title=f"问题 findings (first {MAX_FINDINGS} of {result.findings.height})")
-    for col in ("row", "item", "rule", "severity", "message"):
+    shown = min(MAX_FINDINGS, result.findings.height)
+    found = Table(title=f"问题 findings ({shown} of {result.findings.height} shown)")
+    for col in ("row", "item", "name", "rule", "severity", "message"):
         found.add_column(col, overflow="fold")
+    names = dict(result.items.select("row", "name").iter_rows())
     for row in result.findings.head(MAX_FINDINGS).iter_rows(named=True):
         style = SEVERITY_STYLE.get(row["severity"], "")
         found.add_row(
             str(row["row"]),
             row["item_id"] or "",
+            names.get(row["row"]) or "",
             row["rule"],
             f"[{style}]{row['severity']}[/]",
             row["message"],
         )
-    return [head, lines, rules, found]
+    return [head, lines, rules, _payment(result), found]
+
+
+def _payment(result: CheckResult) -> Table | str:
+    s = result.summary
+    if s.payment is None:
+        return ""
+    ready = (
+        "已完成 ready" if s.institution_ready else "未完成 NOT ready: 未完成贯标的机构无法医保结算"
+    )
+    table = Table(
+        title=f"上线后医保支付 payment after go-live (policy {result.policy}); 贯标 {ready}",
+    )
+    for col in ("类别 line type", "商品类别 class", "items", "统筹不可付 pooled lost",
+                "个账不可付 personal lost", "个账损失金额 amount"):  # fmt: skip
+        table.add_column(col, justify="left" if "类" in col[:3] else "right")
+    for row in s.payment.iter_rows(named=True):
+        amount = row["personal_account_amount_lost"]
+        table.add_row(
+            row["line_type"],
+            row["class_label"] or "",
+            str(row["items"]),
+            str(row["pooled_fund_lost"]),
+            str(row["personal_account_lost"]),
+            f"{amount:,.2f}" if amount else "",
+        )
+    return table
 
 
 @register

@@ -7,11 +7,19 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from mapper.policy.readiness import cash_items
 from mapper.result import CheckResult
 from mapper.writers import register
 from mapper.writers.base import Writer
 
-SHEETS = ("汇总 summary", "问题清单 findings", "商品状态 items", "规则统计 rules")
+SHEETS = (
+    "汇总 summary",
+    "问题清单 findings",
+    "商品状态 items",
+    "规则统计 rules",
+    "医保支付 payment",
+    "现金结算 cash items",
+)
 
 
 @register
@@ -50,4 +58,7 @@ class XlsxWriter(Writer):
             result.findings.write_excel(book, worksheet=SHEETS[1], autofit=True)
             result.items.write_excel(book, worksheet=SHEETS[2], autofit=True)
             summary.by_rule.write_excel(book, worksheet=SHEETS[3], autofit=True)
+            if summary.payment is not None:
+                summary.payment.write_excel(book, worksheet=SHEETS[4], autofit=True)
+                cash_items(result.items).write_excel(book, worksheet=SHEETS[5], autofit=True)
         return [path]

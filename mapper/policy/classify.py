@@ -1,0 +1,92 @@
+"""Recognise the classes of goods a policy excludes (消杀类用品, 小型器械, 保健品, 滋补品,
+非功能性整形美容) from an item's name and category, where no reference record can tell.
+
+The lexicon is data (lexicon.toml). Matching is vectorised: one regular expression per class,
+run once per distinct name and category, reporting the term that fired.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import polars as pl
+
+from mapper import normalize
+
+
+@dataclass(frozen=True)
+class GoodsClass:
+    key: str
+    label: str
+    label_en: str
+    terms: tuple[str, ...]
+    categories: tuple[str, ...]
+    not_before: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> tuple[GoodsClass, ...]:
+    """The maintained lexicon, in the order classes are tried."""
+    text = (resources.files("mapper.policy") / "lexicon.toml").read_text("utf-8")
+    data = tomllib.loads(text)["classes"]
+    return tuple(
+        GoodsClass(
+            key=key,
+            label=spec["label"],
+            label_en=spec["label_en"],
+            terms=tuple(t.lower() for t in spec["terms"]),
+            categories=tuple(spec.get("categories", ())),
+            not_before=tuple(spec.get("not_before", ())),
+        )
+        for key, spec in data.items()
+    )
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _term_match(name_key: pl.Expr, cls: GoodsClass) -> pl.Expr:
+    """The first term of ``cls`` in the name, unless a drug word follows it (阿胶补血口服液)."""
+    found = name_key.str.extract(f"({_alternation(cls.terms)})", 1)
+    if not cls.not_before:
+        return found
+    after = name_key.str.extract(f"(?:{_alternation(cls.terms)})(.*)$", 1)
+    drug_like = after.str.contains(_alternation(cls.not_before))
+    return pl.when(drug_like.fill_null(False)).then(None).otherwise(found)
+
+
+def classify_exprs() -> dict[str, pl.Expr]:
+    """Expressions over ``name`` and ``category`` giving ``goods_class`` and ``class_term``.
+
+    A category match (保健食品, 消毒用品 …) is strong and reported as ``类别:<category>``;
+    otherwise the first class whose term occurs in the name wins.
+    """
+    name_key = normalize.base_key(pl.col("name"))
+    category = pl.col("category").fill_null("")
+    klass: pl.Expr = pl.lit(None, pl.String)
+    term: pl.Expr = pl.lit(None, pl.String)
+    # Name terms first (weaker), then categories on top (stronger): later `when`s win.
+    for cls in reversed(lexicon()):
+        hit = _term_match(name_key, cls)
+        klass = pl.when(hit.is_not_null()).then(pl.lit(cls.key)).otherwise(klass)
+        term = pl.when(hit.is_not_null()).then(hit).otherwise(term)
+    by_category: pl.Expr = pl.lit(None, pl.String)
+    for cls in reversed(lexicon()):
+        if cls.categories:
+            in_category = category.str.contains(_alternation(cls.categories))
+            by_category = pl.when(in_category).then(pl.lit(cls.key)).otherwise(by_category)
+    return {
+        "goods_class": pl.coalesce(by_category, klass),
+        "class_term": pl.when(by_category.is_not_null())
+        .then(pl.format("类别:{}", pl.col("category")))
+        .otherwise(term),
+    }
+
+
+def class_labels() -> dict[str, str]:
+    return {c.key: c.label for c in lexicon()}

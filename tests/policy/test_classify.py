@@ -1,0 +1,86 @@
+"""The goods classifier on real-looking item names, near misses, and the lexicon's shape."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from mapper.policy import lexicon
+from mapper.policy.classify import classify_exprs
+from mapper.policy.eligibility import drug_evidence
+
+
+def classify(
+    name: str,
+    category: str = "",
+    approval: str = "",
+    line_type: str = "other",
+    code_system: str | None = None,
+    coded_ok: bool = False,
+) -> tuple[str | None, str | None]:
+    frame = pl.DataFrame(
+        {"name": [name], "category": [category], "approval_no": [approval],
+         "line_type": [line_type], "code_system": [code_system], "coded_ok": [coded_ok]},
+        schema={"name": pl.String, "category": pl.String, "approval_no": pl.String,
+                "line_type": pl.String, "code_system": pl.String, "coded_ok": pl.Boolean},
+    )  # fmt: skip
+    out = frame.with_columns(**classify_exprs()).with_columns(drug=drug_evidence())
+    row = out.row(0, named=True)
+    by_name_only = not (row["class_term"] or "").startswith("类别:")
+    if by_name_only and row["drug"]:
+        return None, None
+    return row["goods_class"], row["class_term"]
+
+
+@pytest.mark.parametrize(
+    ("name", "klass", "term"),
+    [
+        ("海氏海诺75%酒精消毒液500ml", "disinfection", "75%酒精"),
+        ("利尔康碘伏消毒液", "disinfection", "碘伏"),
+        ("稳健酒精棉片 100片", "disinfection", "酒精棉片"),
+        ("欧姆龙电子血压计HEM-7124", "small_device", "血压计"),
+        ("鱼跃水银体温计", "small_device", "体温计"),
+        ("三诺血糖试纸50支", "small_device", "血糖试纸"),
+        ("汤臣倍健蛋白粉450g", "health_product", "蛋白粉"),
+        ("东阿阿胶250g", "tonic", "阿胶"),
+        ("即食燕窝礼盒", "tonic", "燕窝"),
+        ("西洋参片（花旗参）", "tonic", "西洋参"),
+        ("重睑成形术（双眼皮）", "cosmetic", "重睑成形"),
+    ],
+)
+def test_excluded_goods_are_recognised(name: str, klass: str, term: str) -> None:
+    assert classify(name) == (klass, term)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("阿胶补血口服液", {"line_type": "drug", "code_system": "drug", "coded_ok": True}),
+        ("阿胶补血口服液", {}),  # a dosage-form word follows the term: a drug, not a tonic
+        ("人参健脾丸", {}),
+        ("维生素C片", {"approval": "国药准字H13022373", "line_type": "drug"}),
+        ("碘伏棉签（医用）", {"approval": "国械注准20163640001", "line_type": "consumable"}),
+        ("阿莫西林胶囊", {}),
+    ],
+)
+def test_near_misses_are_not_excluded(name: str, kwargs: dict) -> None:  # type: ignore[type-arg]
+    klass, _ = classify(name, **kwargs)
+    if name == "碘伏棉签（医用）":
+        assert klass == "disinfection"  # no drug evidence: a device, rightly excluded if uncoded
+    else:
+        assert klass is None
+
+
+def test_category_wins_over_drug_evidence() -> None:
+    assert classify("维生素C咀嚼片", category="保健食品", approval="国药准字H1") == (
+        "health_product",
+        "类别:保健食品",
+    )
+
+
+def test_lexicon_shape() -> None:
+    keys = [c.key for c in lexicon()]
+    assert keys == ["disinfection", "small_device", "health_product", "tonic", "cosmetic"]
+    for cls in lexicon():
+        assert cls.terms and cls.label and cls.label_en
+        assert len(set(cls.terms)) == len(cls.terms), f"duplicate term in {cls.key}"
