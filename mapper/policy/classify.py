@@ -60,31 +60,57 @@ def _term_match(name_key: pl.Expr, cls: GoodsClass) -> pl.Expr:
     return pl.when(drug_like.fill_null(False)).then(None).otherwise(found)
 
 
-def classify_exprs() -> dict[str, pl.Expr]:
-    """Expressions over ``name`` and ``category`` giving ``goods_class`` and ``class_term``.
-
-    A category match (保健食品, 消毒用品 …) is strong and reported as ``类别:<category>``;
-    otherwise the first class whose term occurs in the name wins.
-    """
-    name_key = normalize.base_key(pl.col("name"))
-    category = pl.col("category").fill_null("")
+def name_match_exprs(name: pl.Expr) -> dict[str, pl.Expr]:
+    """``name_class`` and ``name_term``: the first class whose term occurs in the name."""
+    name_key = normalize.base_key(name)
     klass: pl.Expr = pl.lit(None, pl.String)
     term: pl.Expr = pl.lit(None, pl.String)
-    # Name terms first (weaker), then categories on top (stronger): later `when`s win.
-    for cls in reversed(lexicon()):
+    for cls in reversed(lexicon()):  # reversed: the first class in the lexicon wins
         hit = _term_match(name_key, cls)
         klass = pl.when(hit.is_not_null()).then(pl.lit(cls.key)).otherwise(klass)
         term = pl.when(hit.is_not_null()).then(hit).otherwise(term)
-    by_category: pl.Expr = pl.lit(None, pl.String)
+    return {"name_class": klass, "name_term": term}
+
+
+def category_match_expr(category: pl.Expr) -> pl.Expr:
+    """The class a catalog category names (保健食品 → health_product), else null."""
+    out: pl.Expr = pl.lit(None, pl.String)
     for cls in reversed(lexicon()):
         if cls.categories:
-            in_category = category.str.contains(_alternation(cls.categories))
-            by_category = pl.when(in_category).then(pl.lit(cls.key)).otherwise(by_category)
-    return {
-        "goods_class": pl.coalesce(by_category, klass),
-        "class_term": pl.when(by_category.is_not_null())
+            hit = category.str.contains(_alternation(cls.categories))
+            out = pl.when(hit).then(pl.lit(cls.key)).otherwise(out)
+    return out
+
+
+def classify(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``goods_class`` and ``class_term`` from ``name`` and ``category``.
+
+    A category match (保健食品, 消毒用品 …) is strong and reported as ``类别:<category>``;
+    otherwise the first class whose term occurs in the name. Computed per distinct name and
+    per distinct category.
+    """
+    by_name = normalize.map_distinct(frame, "name", name_match_exprs(pl.col("name")))
+    by_category = normalize.map_distinct(
+        frame, "category", {"category_class": category_match_expr(pl.col("category"))}
+    )
+    category_class = by_category[0]
+    return frame.with_columns(
+        goods_class=pl.coalesce(category_class, by_name[0]),
+        class_term=pl.when(category_class.is_not_null())
         .then(pl.format("类别:{}", pl.col("category")))
-        .otherwise(term),
+        .otherwise(by_name[1]),
+    )
+
+
+def classify_exprs() -> dict[str, pl.Expr]:
+    """Row-wise form of :func:`classify` (for small frames and tests)."""
+    category_class = category_match_expr(pl.col("category").fill_null(""))
+    by_name = name_match_exprs(pl.col("name"))
+    return {
+        "goods_class": pl.coalesce(category_class, by_name["name_class"]),
+        "class_term": pl.when(category_class.is_not_null())
+        .then(pl.format("类别:{}", pl.col("category")))
+        .otherwise(by_name["name_term"]),
     }
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from mapper.policy.classify import classify_exprs
+from mapper import normalize
+from mapper.policy.classify import classify
 from mapper.policy.model import Policy, PolicyRule
 
 # Findings that make a code unusable on the check date.
@@ -22,8 +23,7 @@ def _has_rule(code: str) -> pl.Expr:
 
 
 def _applies(rule: PolicyRule) -> pl.Expr:
-    uncoded = _has_rule("COD001")
-    invalid = pl.any_horizontal([_has_rule(c) for c in CODE_ERRORS])
+    uncoded, invalid = pl.col("_uncoded"), pl.col("_invalid")
     if rule.when == "uncoded":
         return uncoded
     if rule.when == "invalid_code":
@@ -44,7 +44,11 @@ def drug_evidence() -> pl.Expr:
 
 def assess(items: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     """Add goods class, payability per fund and the reason code to the item table."""
-    classified = items.with_columns(**classify_exprs())
+    flags = {
+        "_uncoded": _has_rule("COD001"),
+        "_invalid": pl.any_horizontal([_has_rule(c) for c in CODE_ERRORS]),
+    }
+    classified = classify(items).with_columns(normalize.map_distinct(items, "rules", flags))
     # Drug evidence overrides a name match, but not an explicit non-drug category.
     by_name_only = ~pl.col("class_term").fill_null("").str.starts_with("类别:")
     classified = classified.with_columns(
@@ -66,4 +70,4 @@ def assess(items: pl.DataFrame, policy: Policy) -> pl.DataFrame:
             reason.alias(f"{fund}_reason"),
             rule_id.alias(f"{fund}_policy_rule"),
         ]
-    return classified.with_columns(added)
+    return classified.with_columns(added).drop("_uncoded", "_invalid")
