@@ -67,4 +67,5 @@ def check(
         as_of=ctx.as_of,
         rules=[r.code for r in rules],
         encoding=cat.source,
+        blank_rows=cat.blank_rows,
     )

@@ -85,6 +85,7 @@ class CheckResult:
     rules: list[str] = field(default_factory=list)
     encoding: str = ""
     policy: str = ""
+    blank_rows: int = 0
 
     def exit_code(self, fail_on: str = "error") -> int:
         """0 when no finding reaches ``fail_on`` (error, warning, info or never), else 1."""
@@ -100,6 +101,7 @@ class CheckResult:
             "encoding": self.encoding,
             "reference_release": self.release,
             "policy": self.policy,
+            "blank_rows_skipped": self.blank_rows,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "rules": self.rules,
         }

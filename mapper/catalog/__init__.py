@@ -46,6 +46,7 @@ class Catalog:
     frame: pl.DataFrame
     columns: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    blank_rows: int = 0  # wholly empty rows in the file, not items (their numbers are kept)
 
     @property
     def rows(self) -> int:
@@ -83,7 +84,20 @@ def read_catalog(
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     mapping = resolve_columns(frame.columns, columns, file)
-    return Catalog(path=file, frame=_canonical(frame, mapping), columns=mapping, source=source)
+    canonical, blank = _drop_blank_rows(_canonical(frame, mapping), frame.columns)
+    if canonical.is_empty():
+        raise InputError("has a header but no data rows (没有数据行)", file=file)
+    return Catalog(path=file, frame=canonical, columns=mapping, source=source, blank_rows=blank)
+
+
+def _drop_blank_rows(frame: pl.DataFrame, source_columns: list[str]) -> tuple[pl.DataFrame, int]:
+    """Drop rows whose every source cell is empty; row numbers of the rest are unchanged."""
+    cells = [c for c in frame.columns if c != "row"]
+    filled = pl.any_horizontal(
+        [pl.col(c).cast(pl.String).str.strip_chars().fill_null("") != "" for c in cells]
+    )
+    kept = frame.filter(filled)
+    return kept, frame.height - kept.height
 
 
 def _canonical(frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:

@@ -43,7 +43,11 @@ def _parse(
             column_names=names, skip_rows=1, use_threads=threads, block_size=1 << 24
         ),
         parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            delimiter=delimiter,
+            newlines_in_values=True,
+            # Blank lines become empty rows, so row numbers stay those of the file.
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
         ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),

@@ -23,6 +23,7 @@ def _tables(result: CheckResult) -> list[Table | str]:
         f"{result.release}, as of {result.as_of}\n"
         f"贯标率 coded correctly: {s.coded_ok}/{s.rows_read} = {s.coded_rate:.1%}   "
         + "  ".join(f"{k}: {v}" for k, v in s.by_status.items())
+        + (f"\n{result.blank_rows} blank rows skipped (空行)" if result.blank_rows else "")
     )
     lines = Table(title="按类别 by line type")
     for col in ("类别 line type", "items", "coded ok", "贯标率"):

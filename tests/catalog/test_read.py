@@ -217,3 +217,20 @@ def test_header_folding_is_idempotent(header: str) -> None:
 )
 def test_line_types(category: str | None, line_type: str) -> None:
     assert line_type_of(category) == line_type
+
+
+def test_blank_lines_keep_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "医保编码,名称\nT001700368,黄芪\n\nZD03AAA0043010100166,艾附暖宫丸\n,\n\n", encoding="utf-8"
+    )
+    cat = read_catalog(path)
+    assert cat.frame.get_column("row").to_list() == [2, 4]
+    assert cat.blank_rows >= 2
+
+
+def test_only_blank_rows_is_no_data(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("医保编码,名称\n,\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no data rows"):
+        read_catalog(path)
