@@ -27,11 +27,11 @@ COMPANY_SUFFIXES = (
     "药厂", "厂",
 )
 
+# Applied after every 剂 is dropped (片剂 → 片, 颗粒剂 → 颗粒). Each pattern absorbs repeats and
+# its replacement matches itself, so the key is idempotent.
 DOSAGE_FORM_SYNONYMS: tuple[tuple[str, str], ...] = (
-    ("口服溶液", "口服液"), ("注射用", "注射"), ("注射液", "注射"), ("胶丸", "胶囊"),
-    ("片剂", "片"), ("胶囊剂", "胶囊"), ("颗粒剂", "颗粒"), ("丸剂", "丸"), ("散剂", "散"),
-    ("糖浆剂", "糖浆"), ("栓剂", "栓"), ("软膏剂", "软膏"), ("乳膏剂", "乳膏"),
-    ("凝胶剂", "凝胶"), ("滴眼剂", "滴眼液"), ("气雾剂", "气雾"), ("喷雾剂", "喷雾"),
+    (r"口服(?:溶液|液)+", "口服液"), (r"注射(?:液|用)+", "注射"), (r"胶丸|胶囊", "胶囊"),
+    (r"滴眼液+", "滴眼"),
 )
 
 # fmt: on
@@ -99,11 +99,10 @@ def strength_dimension(spec_key_expr: pl.Expr) -> pl.Expr:
 
 
 def dosage_form_key(expr: pl.Expr) -> pl.Expr:
-    """Dosage forms: synonyms folded (片剂 → 片, 注射液 → 注射), trailing 剂 dropped."""
-    out = base_key(expr).str.replace_all(r"[()\[\]]", "")
-    for old, new in DOSAGE_FORM_SYNONYMS:
-        out = out.str.replace_all(old, new, literal=True)
-    out = out.str.replace(r"剂$", "")
+    """Dosage forms: 剂 dropped (片剂 → 片), synonyms folded (注射液/注射用 → 注射)."""
+    out = base_key(expr).str.replace_all(r"[()\[\]剂]", "")
+    for pattern, new in DOSAGE_FORM_SYNONYMS:
+        out = out.str.replace_all(pattern, new)
     return pl.when(out.str.len_chars() > 0).then(out)
 
 
