@@ -26,8 +26,8 @@ class AttributeRule(Rule):
     )
 
     def agrees(self) -> pl.Expr:
-        """True where the folded values agree."""
-        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+        """True where the folded values agree: by default one key contains the other."""
+        return nz.either_contains(pl.col(f"{self.field}_key"), pl.col(f"{self.ref_column}_key"))
 
     def condition(self, ctx: CheckContext) -> pl.Expr:
         both = pl.col(self.field).is_not_null() & pl.col(self.ref_column).is_not_null()
@@ -145,9 +145,6 @@ class DosageFormMismatch(AttributeRule):
     field = "dosage_form"
     ref_column = "ref_dosage_form"
 
-    def agrees(self) -> pl.Expr:
-        return nz.either_contains(pl.col("dosage_form_key"), pl.col("ref_dosage_form_key"))
-
 
 @register
 class ManufacturerMismatch(AttributeRule):
@@ -172,9 +169,6 @@ class ManufacturerMismatch(AttributeRule):
     name = "manufacturer-mismatch"
     field = "manufacturer"
     ref_column = "ref_manufacturer"
-
-    def agrees(self) -> pl.Expr:
-        return nz.either_contains(pl.col("manufacturer_key"), pl.col("ref_manufacturer_key"))
 
 
 @register

@@ -6,7 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+import polars as pl
+
+from mapper.policy.readiness import cash_items
 from mapper.result import CheckResult
+
+
+def tables(result: CheckResult) -> dict[str, pl.DataFrame]:
+    """The tabular outputs of a check, by file stem: what CSV, Parquet and XLSX all write."""
+    out = {
+        "findings": result.findings,
+        "items": result.items,
+        "summary_rules": result.summary.by_rule,
+        "summary_line_types": result.summary.by_line_type,
+    }
+    if result.summary.payment is not None:
+        out["summary_payment"] = result.summary.payment
+        out["cash_items"] = cash_items(result.items)
+    return out
 
 
 class Writer:

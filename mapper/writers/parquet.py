@@ -1,4 +1,4 @@
-"""Parquet files for data pipelines: findings and items keep their types."""
+"""Parquet files for data pipelines: findings, items and summaries keep their types."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ from pathlib import Path
 
 from mapper.result import CheckResult
 from mapper.writers import register
-from mapper.writers.base import Writer
+from mapper.writers.base import Writer, tables
 
 
 @register
 class ParquetWriter(Writer):
     name = "parquet"
-    description = "findings.parquet, items.parquet, summary_rules.parquet"
+    description = "findings, items, summaries and cash items as Parquet"
 
     def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
-        frames = {
-            "findings.parquet": result.findings,
-            "items.parquet": result.items,
-            "summary_rules.parquet": result.summary.by_rule,
-        }
-        for filename, frame in frames.items():
-            frame.write_parquet(out_dir / filename)
-        return [out_dir / f for f in frames]
+        paths = []
+        for stem, frame in tables(result).items():
+            path = out_dir / f"{stem}.parquet"
+            frame.write_parquet(path)
+            paths.append(path)
+        return paths

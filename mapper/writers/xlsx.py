@@ -7,58 +7,50 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from mapper.policy.readiness import cash_items
 from mapper.result import CheckResult
 from mapper.writers import register
-from mapper.writers.base import Writer
+from mapper.writers.base import Writer, tables
 
-SHEETS = (
-    "汇总 summary",
-    "问题清单 findings",
-    "商品状态 items",
-    "规则统计 rules",
-    "医保支付 payment",
-    "现金结算 cash items",
-)
+SHEET_TITLES = {
+    "findings": "问题清单 findings",
+    "items": "商品状态 items",
+    "summary_rules": "规则统计 rules",
+    "summary_line_types": "按类别 line types",
+    "summary_payment": "医保支付 payment",
+    "cash_items": "现金结算 cash items",
+}
+OVERVIEW = "汇总 summary"
+EXCEL_MAX_ROWS = 1_048_575  # one row of the sheet is the header
+AUTOFIT_MAX_ROWS = 20_000  # autofit reads every cell; skip it on large sheets
+
+
+def _write(book: xlsxwriter.Workbook, title: str, frame: pl.DataFrame) -> None:
+    """Write a frame to one sheet, or to several (title 2, title 3 …) past Excel's row limit."""
+    for part, start in enumerate(range(0, max(frame.height, 1), EXCEL_MAX_ROWS), start=1):
+        chunk = frame.slice(start, EXCEL_MAX_ROWS)
+        name = title if part == 1 else f"{title} {part}"
+        chunk.write_excel(book, worksheet=name, autofit=chunk.height <= AUTOFIT_MAX_ROWS)
 
 
 @register
 class XlsxWriter(Writer):
     name = "xlsx"
-    description = "report.xlsx with sheets: summary, findings, items, rules"
+    description = "report.xlsx: summary, findings, items, rules, payment and cash-item sheets"
 
     def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
         path = out_dir / "report.xlsx"
         summary = result.summary
         overview = pl.DataFrame(
             {
-                "项目 item": [
-                    "目录 catalog",
-                    "参考库版本 release",
-                    "检查日期 as of",
-                    "读取行数 rows read",
-                    "编码正确 coded ok",
-                    "贯标率 coded rate",
-                ],
-                "值 value": [
-                    result.catalog,
-                    result.release,
-                    str(result.as_of),
-                    str(summary.rows_read),
-                    str(summary.coded_ok),
-                    f"{summary.coded_rate:.1%}",
-                ],
+                "项目 item": ["目录 catalog", "参考库版本 release", "检查日期 as of", "政策 policy",
+                              "读取行数 rows read", "编码正确 coded ok", "贯标率 coded rate"],
+                "值 value": [result.catalog, result.release, str(result.as_of), result.policy,
+                             str(summary.rows_read), str(summary.coded_ok),
+                             f"{summary.coded_rate:.1%}"],
             }
-        )
+        )  # fmt: skip
         with xlsxwriter.Workbook(path, {"strings_to_formulas": False}) as book:
-            overview.write_excel(book, worksheet=SHEETS[0], autofit=True)
-            summary.by_line_type.write_excel(
-                book, worksheet=SHEETS[0], position=(overview.height + 2, 0), autofit=True
-            )
-            result.findings.write_excel(book, worksheet=SHEETS[1], autofit=True)
-            result.items.write_excel(book, worksheet=SHEETS[2], autofit=True)
-            summary.by_rule.write_excel(book, worksheet=SHEETS[3], autofit=True)
-            if summary.payment is not None:
-                summary.payment.write_excel(book, worksheet=SHEETS[4], autofit=True)
-                cash_items(result.items).write_excel(book, worksheet=SHEETS[5], autofit=True)
+            overview.write_excel(book, worksheet=OVERVIEW, autofit=True)
+            for stem, frame in tables(result).items():
+                _write(book, SHEET_TITLES[stem], frame)
         return [path]

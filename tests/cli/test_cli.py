@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+import fastexcel
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -74,6 +75,9 @@ def test_out_writes_every_format(tmp_path: Path) -> None:
     items = pl.read_parquet(tmp_path / "items.parquet")
     assert items.height == 398
     book = pl.read_excel(tmp_path / "report.xlsx", sheet_name="商品状态 items")
+    assert {"汇总 summary", "问题清单 findings", "现金结算 cash items"} <= set(
+        fastexcel.read_excel(tmp_path / "report.xlsx").sheet_names
+    )
     assert book.height == 398
 
 
