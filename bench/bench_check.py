@@ -24,12 +24,18 @@ sys.path.insert(0, str(REPO))
 from bench.generate import write_catalog  # noqa: E402
 
 RUNNER = """
-import json, resource, sys, time, datetime as dt
+def peak_rss_mb():
+    # VmHWM belongs to this exec'd process; ru_maxrss can carry the parent's peak over fork.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+import json, sys, time, datetime as dt
 import mapper
 t0 = time.perf_counter()
 result = mapper.check(sys.argv[1], as_of=dt.date(2026, 11, 23))
 seconds = time.perf_counter() - t0
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak_mb = peak_rss_mb()
 print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": result.summary.rows_read,
                   "findings": result.findings.height}))
 """
