@@ -82,7 +82,11 @@ class MalformedCode(Rule):
     message = "国家医保编码“{actual}”格式错误 / malformed national code: {expected}"
 
     def condition(self, ctx: CheckContext) -> pl.Expr:
-        return pl.col("code_key").is_not_null() & ~pl.col("code_well_formed")
+        return (
+            pl.col("code_key").is_not_null()
+            & ~pl.col("code_well_formed")
+            & ~UnverifiedPreparationCode.applies()
+        )
 
     def expected(self, ctx: CheckContext) -> pl.Expr:
         return explain_expr(pl.col("code_key"))
@@ -166,3 +170,55 @@ class UnnormalisedCode(Rule):
 
     def expected(self, ctx: CheckContext) -> pl.Expr:
         return pl.col("code_clean")
+
+
+@register
+class UnverifiedPreparationCode(Rule):
+    """Hospital-preparation line whose code does not fit the provisional preparation shape.
+
+    ## What it does
+    On a 医疗机构制剂 line, a code that fits no known shape and is not in the reference is
+    reported as a warning, not as a malformed code (COD002).
+
+    ## Why is this bad?
+    Preparation codes are issued by provinces and their national structure is not
+    confirmed (docs/code-systems.md §3); mapper checks them against a provisional shape
+    (`J` + 15 digits). A code outside it may be a valid provincial code — or a typo.
+
+    ## Example
+    | 项目类别 | 项目名称 | 国家医保编码 |
+    | --- | --- | --- |
+    | 医疗机构制剂 | 清热解毒合剂 | ZJ3301001 |
+
+    ## How to fix
+    Check the code against the provincial preparation catalog; if it is right, load that
+    catalog into the reference store so the code is known.
+    """
+
+    code = "COD005"
+    name = "unverified-preparation-code"
+    severity = Severity.WARNING
+    field = "code"
+    message = (
+        "医疗机构制剂编码“{code_key}”不符合暂定格式且不在编码库中，请与省级制剂目录核对 / "
+        "preparation code '{code_key}' fits no known shape and is not in the reference; verify "
+        "it against the provincial preparation catalog"
+    )
+
+    @staticmethod
+    def applies() -> pl.Expr:
+        return (
+            (pl.col("line_kind") == "preparation")
+            & pl.col("code_key").is_not_null()
+            & ~pl.col("code_well_formed")
+            & ~pl.col("ref_found")
+        )
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        return self.applies()
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        return pl.lit("J + 15 digits (provisional) or a code in the reference")
+
+    def actual(self, ctx: CheckContext) -> pl.Expr:
+        return pl.col("code_key")

@@ -41,3 +41,10 @@ def test_rule_case(
         assert str(case["expected_contains"]) in evidence
     # No row is lost, whatever fired.
     assert result.items.height == len(case["rows"])
+
+
+def test_every_case_names_a_registered_rule() -> None:
+    from mapper.rules import RULES
+
+    for param in _cases():
+        assert param.values[0] in RULES, f"{param.id}: no such rule"
