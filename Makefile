@@ -5,14 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := sample_catalogs/pharmacy_catalog_gbk.csv
 
-.PHONY: setup demo test lint format bench docs clean
+.PHONY: setup demo test lint format bench docs clean browser
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,gx]'
 	touch $(STAMP)
 
 ## Check the shipped pharmacy sample against the shipped reference; print the summary and
@@ -26,7 +26,13 @@ lint: setup
 	$(BIN)/ruff format --check mapper tests bench
 	$(BIN)/mypy
 
-test: lint
+## Debian's chromium (and CJK fonts for screenshots) for tests/web, installed only when missing.
+## If it cannot be installed, the browser tests skip and say why.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; } \
+		|| echo "make browser: could not install chromium; browser tests will skip" >&2
+
+test: lint browser
 	$(BIN)/pytest
 
 format: setup

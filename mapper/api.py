@@ -13,7 +13,13 @@ from mapper.engine import enrich, run_rules, today
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.readiness import institution_ready, payment_summary
 from mapper.reference import Reference, load_reference
-from mapper.result import CheckResult, item_table, summarise
+from mapper.result import (
+    CheckResult,
+    item_table,
+    override_severity,
+    resolve_severity,
+    summarise,
+)
 from mapper.rules import CheckContext, select_rules
 
 
@@ -29,6 +35,7 @@ def check(
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
     policy: str | Path | Policy | None = None,
+    severity: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Check a catalog against the national reference.
 
@@ -37,8 +44,9 @@ def check(
     the shipped store). ``as_of`` is the check date for validity (default today). ``select``
     and ``ignore`` take rule codes or prefixes. ``policy`` names a payment profile
     (``national``, ``harbin-2021``, ``huzhou-2022``) or a .toml file; without ``as_of`` a
-    regional profile checks validity on its go-live date. Returns findings, items (with
-    payment eligibility per fund) and summary.
+    regional profile checks validity on its go-live date. ``severity`` overrides rules'
+    severities (``{"ATT004": "error"}``), so items, summary and exit code follow it. Returns
+    findings, items (with payment eligibility per fund) and summary.
     """
     profile = load_policy(policy)
     cat = (
@@ -51,10 +59,11 @@ def check(
     ctx = CheckContext(as_of=as_of or profile.go_live_date or today(), release=ref.release)
     # Materialised once: every rule filters the same frame.
     enriched = enrich(cat.frame, ref).lazy()
-    findings_lazy = run_rules(enriched, rules, ctx)
+    overrides = resolve_severity(severity)
+    findings_lazy = override_severity(run_rules(enriched, rules, ctx), overrides)
     findings, coded = pl.collect_all([findings_lazy, item_table(enriched, findings_lazy)])
     items = assess(coded, profile)
-    summary = summarise(items, findings, rules)
+    summary = summarise(items, findings, rules, overrides)
     summary.payment = payment_summary(items)
     summary.institution_ready = institution_ready(items)
     return CheckResult(

@@ -6,14 +6,16 @@ never disagree with them; every catalog row appears in the item table exactly on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import polars as pl
 
+from mapper.errors import ConfigError
 from mapper.fields import LINE_TYPES
-from mapper.rules import RULES, Rule, Severity
+from mapper.rules import RULES, Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 
@@ -140,7 +142,33 @@ def item_table(enriched: pl.LazyFrame, findings: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def summarise(items: pl.DataFrame, findings: pl.DataFrame, rules: list[Rule]) -> Summary:
+def override_severity(findings: pl.LazyFrame, severity: Mapping[str, str]) -> pl.LazyFrame:
+    """Findings with per-rule severity overrides applied (rule code → error/warning/info)."""
+    if not severity:
+        return findings
+    new = pl.col("rule").replace_strict(dict(severity), default=pl.col("severity"))
+    return findings.with_columns(new.cast(pl.String).alias("severity"))
+
+
+def resolve_severity(severity: Mapping[str, str] | None) -> dict[str, str]:
+    """Check per-rule overrides: keys are rule codes, names or aliases; values severities."""
+    out = {}
+    for key, value in (severity or {}).items():
+        level = str(value).strip().lower()
+        if level not in SEVERITY_RANK:
+            raise ConfigError(
+                f"severity for {key}: '{value}' is not one of " + ", ".join(SEVERITY_RANK)
+            )
+        out[get_rule(key).code] = level
+    return out
+
+
+def summarise(
+    items: pl.DataFrame,
+    findings: pl.DataFrame,
+    rules: list[Rule],
+    severity: Mapping[str, str] | None = None,
+) -> Summary:
     """Counts per rule, per status and per line type (with 贯标率, the share coded right)."""
     per_rule = findings.group_by("rule").agg(
         findings=pl.len().cast(pl.Int64), items=pl.col("row").n_unique().cast(pl.Int64)
@@ -149,7 +177,7 @@ def summarise(items: pl.DataFrame, findings: pl.DataFrame, rules: list[Rule]) ->
         {
             "rule": [r.code for r in rules],
             "name": [r.name for r in rules],
-            "severity": [r.severity.value for r in rules],
+            "severity": [(severity or {}).get(r.code, r.severity.value) for r in rules],
         },
         schema={"rule": pl.String, "name": pl.String, "severity": pl.String},
     )

@@ -14,14 +14,19 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from mapper.catalog.columns import RESERVED, resolve_columns
+from mapper.catalog.columns import RESERVED, code_candidates, resolve_columns
 from mapper.catalog.csv_reader import read_csv
 from mapper.catalog.excel_reader import read_excel
 from mapper.catalog.parquet_reader import read_parquet
+from mapper.codes import well_formed_expr
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
+from mapper.normalize import code_key
 
-Reader = Callable[..., tuple[pa.Table, str]]
+Reader = Callable[..., tuple[pa.Table, str, int]]  # table, source, first data row
+
+# Where data starts when the header is the file's first row (readers report the real row).
+FIRST_DATA_ROW = 2
 
 READERS: dict[str, Reader] = {
     ".csv": read_csv,
@@ -34,8 +39,6 @@ READERS: dict[str, Reader] = {
     ".parquet": read_parquet,
     ".pq": read_parquet,
 }
-
-FIRST_DATA_ROW = 2  # the header is row 1, as in the spreadsheet the clerk exported
 
 
 @dataclass
@@ -78,13 +81,15 @@ def read_catalog(
             f"unsupported file type '{p.suffix}'; use one of " + ", ".join(sorted(READERS)),
             file=file,
         )
-    table, source = reader(p, encoding=encoding, sheet=sheet)
+    table, source, first_row = reader(p, encoding=encoding, sheet=sheet)
     if table.num_rows == 0:
         raise InputError("has a header but no data rows (没有数据行)", file=file)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     mapping = resolve_columns(frame.columns, columns, file)
-    canonical, blank = _drop_blank_rows(_canonical(frame, mapping), frame.columns)
+    if not (columns and "code" in columns):
+        mapping["code"] = _best_code_column(frame, mapping["code"])
+    canonical, blank = _drop_blank_rows(_canonical(frame, mapping, first_row), frame.columns)
     if canonical.is_empty():
         raise InputError("has a header but no data rows (没有数据行)", file=file)
     return Catalog(path=file, frame=canonical, columns=mapping, source=source, blank_rows=blank)
@@ -100,7 +105,7 @@ def _drop_blank_rows(frame: pl.DataFrame, source_columns: list[str]) -> tuple[pl
     return kept, frame.height - kept.height
 
 
-def _canonical(frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
+def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> pl.DataFrame:
     mapped = set(mapping.values())
 
     def field_expr(name: str) -> pl.Expr:
@@ -116,8 +121,21 @@ def _canonical(frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
         for c in frame.columns
         if c not in mapped
     ]
-    row = (pl.int_range(pl.len(), dtype=pl.Int64) + FIRST_DATA_ROW).alias("row")
+    row = (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row")
     return frame.select(row, *fields, *others)
 
 
 __all__ = ["READERS", "Catalog", "read_catalog"]
+
+
+def _best_code_column(frame: pl.DataFrame, chosen: str) -> str:
+    """Among columns whose header names a code (医保编码, 医保贯标码, 医保编码_2 …), the one
+    whose values most often have a national code's shape; the alias choice on a tie."""
+    candidates = code_candidates(frame.columns)
+    if len(candidates) < 2:
+        return chosen
+    shares = frame.select(
+        well_formed_expr(code_key(pl.col(c))).fill_null(False).mean().alias(c) for c in candidates
+    ).row(0, named=True)
+    best = max(candidates, key=lambda c: (shares[c] or 0.0, c == chosen))
+    return best if (shares[best] or 0.0) > (shares[chosen] or 0.0) else chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from mapper.errors import InputError
@@ -33,8 +34,11 @@ def resolve_columns(
     mapping: dict[str, str] = dict(overrides)
     taken = set(mapping.values())
     folded: dict[str, str] = {}
-    for header in headers:
+    for header in headers:  # exact folds first, then looser ones (qualifier, _2 suffix)
         folded.setdefault(normalise_header(header), header)
+    for header in headers:
+        for key in header_keys(header)[1:]:
+            folded.setdefault(key, header)
     for field in FIELDS:
         if field.name in mapping:
             continue
@@ -67,3 +71,43 @@ def unique_headers(headers: Sequence[str]) -> list[str]:
             seen[name] = 1
         out.append(name)
     return out
+
+
+HEADER_SCAN_ROWS = 30
+_ALIASES = frozenset(normalise_header(a) for f in FIELDS for a in f.aliases)
+
+
+def header_score(cells: Sequence[object]) -> int:
+    """How many cells of a row are known header names (医保编码, 通用名称 …)."""
+    return sum(1 for c in cells if c is not None and normalise_header(str(c)) in _ALIASES)
+
+
+def find_header_row(rows: Sequence[Sequence[object]]) -> int:
+    """Index of the row that looks most like the header (title lines above it are skipped).
+
+    The first row wins ties and when no row has a known header name, so a file with its
+    header in row 1 is read as it is.
+    """
+    best, best_score = 0, 0
+    for idx, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = header_score(cells)
+        if score > best_score:
+            best, best_score = idx, score
+    return best
+
+
+def header_keys(header: str) -> list[str]:
+    """Keys a header matches aliases by: folded; without a bracketed qualifier
+    (医保编码（国家） → 医保编码); without the _2 that makes a repeated header unique."""
+    keys = [normalise_header(header)]
+    bare = re.sub(r"[（(\[【].*?[)）\]】]", "", header)
+    bare = re.sub(r"_\d+$", "", bare)
+    if bare != header and bare.strip():
+        keys.append(normalise_header(bare))
+    return keys
+
+
+def code_candidates(headers: Sequence[str]) -> list[str]:
+    """Every header that could be the national-code column, in header order."""
+    code_aliases = {normalise_header(a) for f in FIELDS if f.name == "code" for a in f.aliases}
+    return [h for h in headers if any(k in code_aliases for k in header_keys(h))]

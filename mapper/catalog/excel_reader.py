@@ -1,52 +1,108 @@
-"""XLSX/XLS/ODS catalogs through fastexcel (calamine), every column as text."""
+"""XLSX/XLS/ODS catalogs through fastexcel (calamine), every column as text.
+
+The default sheet is the first visible one. Title rows above the header are skipped (the
+header is the row among the first 30 with the most known column names), and row numbers are
+those Excel shows, even when the sheet's first used row is not row 1.
+"""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import fastexcel
 import pyarrow as pa
+from python_calamine import CalamineWorkbook
 
-from mapper.catalog.columns import unique_headers
+from mapper.catalog.columns import HEADER_SCAN_ROWS, find_header_row, unique_headers
 from mapper.errors import InputError
 
 
-def _sheet_ref(sheet: str | None, names: list[str]) -> str | int:
+def _sheet_ref(sheet: str | None, names: list[str], visible: list[bool]) -> int:
     if sheet is None:
-        return 0
+        return visible.index(True) if any(visible) else 0
     if sheet in names:
-        return sheet
+        return names.index(sheet)
     if sheet.isdigit() and 1 <= int(sheet) <= len(names):
         return int(sheet) - 1
-    raise InputError(
-        f"has no sheet '{sheet}' (找不到工作表); sheets are: " + ", ".join(names), file=None
-    )
+    shown = [f"{n}{'' if v else ' (hidden)'}" for n, v in zip(names, visible, strict=True)]
+    raise InputError(f"has no sheet '{sheet}' (找不到工作表); sheets are: " + ", ".join(shown))
+
+
+def _first_row_xlsx(path: Path, name: str) -> int | None:
+    """The sheet's first <row r="N"> from the XLSX XML, reading only its first kilobytes."""
+    with zipfile.ZipFile(path) as book:
+        workbook = book.read("xl/workbook.xml").decode("utf-8")
+        rels = book.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        sheet = re.search(
+            rf'<sheet [^>]*name="{re.escape(escape(name))}"[^>]*r:id="([^"]+)"', workbook
+        )
+        if sheet is None:
+            return None
+        target = re.search(rf'<Relationship [^>]*Id="{sheet.group(1)}"[^>]*Target="([^"]+)"', rels)
+        if target is None:
+            target = re.search(
+                rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{sheet.group(1)}"', rels
+            )
+        if target is None:
+            return None
+        member = target.group(1).lstrip("/")
+        member = member if member.startswith("xl/") else f"xl/{member}"
+        with book.open(member) as handle:
+            head = handle.read(1 << 16).decode("utf-8", errors="replace")
+    row = re.search(r'<row [^>]*r="(\d+)"', head)
+    return int(row.group(1)) - 1 if row else None
+
+
+def _first_used_row(path: Path, name: str) -> int:
+    """0-based index of the sheet's first used row (calamine ranges start there)."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            found = _first_row_xlsx(path, name)
+            if found is not None:
+                return found
+        start = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).start
+    except Exception:  # the row offset is a nicety; fastexcel reads the sheet regardless
+        return 0
+    return int(start[0]) if start else 0
 
 
 def read_excel(
     path: Path, *, encoding: str | None = None, sheet: str | None = None
-) -> tuple[pa.Table, str]:
-    """Read one sheet (``sheet`` by name or 1-based number, default the first)."""
+) -> tuple[pa.Table, str, int]:
+    """Read one sheet (``sheet`` by name or 1-based number, default the first visible one).
+
+    Returns the table (all strings), a description of the source and the Excel row number
+    of the first data row. The sheet is parsed once; the header row is found in it.
+    """
     file = str(path)
     if path.stat().st_size == 0:
         raise InputError("file is empty (文件为空)", file=file)
     try:
         reader = fastexcel.read_excel(path)
+        names = list(reader.sheet_names)
+        meta = CalamineWorkbook.from_path(str(path)).sheets_metadata
+        visible = [str(m.visible).endswith("Visible") for m in meta]
     except Exception as exc:  # calamine raises several error types for unreadable files
         raise InputError(
             f"is not a readable Excel workbook (无法读取Excel文件): {exc}", file=file
         ) from None
-    names = list(reader.sheet_names)
     try:
-        ref = _sheet_ref(sheet, names)
+        idx = _sheet_ref(sheet, names, visible)
     except InputError as exc:
         raise InputError(exc.detail, file=file) from None
+    name = names[idx]
     try:
-        loaded = reader.load_sheet(ref, dtypes="string")
-        table = loaded.to_arrow()
+        whole = reader.load_sheet(idx, header_row=None, dtypes="string").to_arrow()
     except Exception as exc:
-        raise InputError(f"sheet '{sheet or names[0]}' cannot be read: {exc}", file=file) from None
-    if table.num_columns == 0:
-        raise InputError(f"sheet '{sheet or names[0]}' is empty (工作表为空)", file=file)
-    table = table.rename_columns(unique_headers([str(c) for c in table.column_names]))
-    return table, f"xlsx:{names[ref] if isinstance(ref, int) else ref}"
+        raise InputError(f"sheet '{name}' cannot be read: {exc}", file=file) from None
+    if whole.num_rows == 0 or whole.num_columns == 0:
+        raise InputError(f"sheet '{name}' is empty (工作表为空)", file=file)
+    head = whole.slice(0, HEADER_SCAN_ROWS).to_pylist()
+    header_at = find_header_row([list(r.values()) for r in head])
+    header = ["" if v is None else str(v) for v in head[header_at].values()]
+    table = whole.slice(header_at + 1).rename_columns(unique_headers(header))
+    first_data_row = _first_used_row(path, name) + header_at + 2
+    return table, f"xlsx:{name}", first_data_row

@@ -12,10 +12,21 @@ from mapper.errors import InputError
 
 def read_parquet(
     path: Path, *, encoding: str | None = None, sheet: str | None = None
-) -> tuple[pa.Table, str]:
+) -> tuple[pa.Table, str, int]:
     """Read a Parquet file; non-text columns are cast to text."""
     try:
         table = pq.read_table(path)
     except Exception as exc:
         raise InputError(f"is not a readable Parquet file: {exc}", file=str(path)) from None
-    return table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names])), "parquet"
+    for field in table.schema:
+        if pa.types.is_nested(field.type) or pa.types.is_binary(field.type):
+            raise InputError(
+                f"has a {field.type} column, which cannot be read as text; export it flat",
+                file=str(path),
+                column=field.name,
+            )
+    try:
+        text = table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(f"cannot be read as text: {exc}", file=str(path)) from None
+    return text, "parquet", 2  # numbered as if the first record sat under a header row

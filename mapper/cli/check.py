@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,12 @@ import click
 from rich.console import Console
 
 from mapper import api
+from mapper.baseline import Baseline, without_accepted
+from mapper.catalog import read_catalog
+from mapper.catalog_diff import report_changes
 from mapper.cli.common import parse_columns, reports_errors, split_list
+from mapper.cli.config import CONFIG_OPTION, config_for_check
+from mapper.reference import open_reference
 from mapper.writers import WRITERS, get_writer
 from mapper.writers.text import TextWriter
 
@@ -21,7 +27,8 @@ from mapper.writers.text import TextWriter
     "--reference",
     "reference",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Reference store folder (default: the shipped reference_codes/).",
+    help="Reference store folder, or a release name of the default store (e.g. 2026-12). "
+    "Without --release, --as-of picks the release in force on that date per system.",
 )
 @click.option("--release", help="Reference release to check against (default: the store's).")
 @click.option(
@@ -73,6 +80,30 @@ from mapper.writers.text import TextWriter
     show_default=True,
     help="Exit 1 when a finding of this severity or worse exists.",
 )
+@CONFIG_OPTION
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not in this baseline file, and list its entries now fixed.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record the current findings as accepted in this baseline file (then exit 0).",
+)
+@click.option(
+    "--prune-baseline", is_flag=True, help="With --baseline: drop entries no longer found."
+)
+@click.option(
+    "--diff",
+    "diff",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OLD_CATALOG",
+    help="Report only rows added or changed since OLD_CATALOG, and the findings fixed.",
+)
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means an error)."
+)
 @reports_errors
 def check(
     catalog: Path,
@@ -88,11 +119,29 @@ def check(
     out_dir: Path | None,
     fail_on: str,
     policy: str | None,
+    config_file: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    prune_baseline: bool,
+    diff: Path | None,
+    exit_zero: bool,
 ) -> None:
-    """Check CATALOG (CSV, XLSX/XLS, Parquet) and report every item's findings."""
+    """Check CATALOG (CSV, XLSX/XLS, Parquet) and report every item's findings.
+
+    Settings come from the flags, else from [tool.mapper] in pyproject.toml or mapper.toml
+    (found from the working directory upward), else the defaults: `mapper config show`.
+    """
+    cfg = config_for_check(config_file)  # flag > config file > default
+    select, ignore, fail_on, policy = cfg.select, cfg.ignore, cfg.fail_on, cfg.policy
+    release, encoding, sheet = cfg.release, cfg.encoding, cfg.sheet
+    columns = tuple(f"{field}={header}" for field, header in cfg.columns.items())
+    as_of = datetime.combine(cfg.as_of, datetime.min.time()) if cfg.as_of else None
+    if reference is None and cfg.reference is not None:
+        reference = Path(cfg.reference)
+    ref = open_reference(reference, release, as_of.date() if as_of else None)
     result = api.check(
         catalog,
-        reference,
+        ref,
         as_of=as_of.date() if as_of else None,
         release=release,
         select=split_list(select),
@@ -101,7 +150,37 @@ def check(
         sheet=sheet,
         columns=parse_columns(columns),
         policy=policy,
+        severity=cfg.severity,
     )
+    full = result.findings
+    if write_baseline is not None:
+        Baseline.from_findings(full).write(write_baseline)
+        click.echo(f"wrote baseline {write_baseline}: {full.height} findings accepted", err=True)
+        baseline = baseline or write_baseline
+    if diff is not None:  # the old version, read and checked the same way
+        new_cat, old_cat = (
+            read_catalog(path, encoding=encoding, sheet=sheet, columns=parse_columns(columns))
+            for path in (catalog, diff)
+        )
+        old = api.check(
+            old_cat,
+            ref,
+            as_of=result.as_of,
+            release=result.release,
+            select=split_list(select),
+            ignore=split_list(ignore),
+            policy=policy,
+            severity=cfg.severity,
+        )
+        result, changes = report_changes(result, new_cat, old_cat, old)
+        click.echo(changes.describe(diff), err=True)
+    if baseline is not None:
+        checked = Baseline.read(baseline).check(full)
+        result = without_accepted(result, checked)
+        click.echo(checked.describe(baseline), err=True)
+        if prune_baseline and not checked.stale.is_empty():
+            checked.pruned.write(baseline)
+            click.echo(f"pruned {len(checked.stale)} stale entries from {baseline}", err=True)
     writer = get_writer(fmt)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -116,4 +195,4 @@ def check(
                 raise click.UsageError(f"--format {fmt} writes files: add --out DIR")
         else:
             click.echo(rendered, nl=False)
-    sys.exit(result.exit_code(fail_on))
+    sys.exit(0 if exit_zero else result.exit_code(fail_on))

@@ -27,6 +27,19 @@ def reports_errors(func: F) -> F:
         except MapperError as exc:
             click.echo(f"mapper: error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
+        except OSError as exc:  # unwritable --out, disk full, permission denied …
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"mapper: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException):
+            raise
+        except Exception as exc:  # never a traceback; exit 2 so scripts do not read "findings"
+            click.echo(
+                f"mapper: error: unexpected {type(exc).__name__}: {exc} "
+                "(please report this with the command you ran)",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 import click
 
 from mapper.cli.check import check
+from mapper.cli.config import config_group
+from mapper.cli.gx import gx_group
 from mapper.cli.policy import policies
+from mapper.cli.reference import reference_group
 from mapper.cli.rules import list_rules, show_rule
+from mapper.cli.serve import serve
+from mapper.cli.suggest import apply, suggest
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,5 +24,8 @@ def cli() -> None:
     """Check item catalogs against China's national medical-insurance codes (医保贯标)."""
 
 
-for command in (check, list_rules, show_rule, policies):
+for command in (
+    check, config_group, list_rules, show_rule, policies, suggest, apply, serve, reference_group,
+):  # fmt: skip
     cli.add_command(command)
+cli.add_command(gx_group)  # great-expectations (optional extra; imported when a gx command runs)

@@ -2,15 +2,23 @@
 
 Layout (``reference_codes/`` ships the default store)::
 
-    manifest.json                 {"format": 1, "default_release": ..., "entries": [...]}
+    manifest.json                 {"format": 1, "default_release": ..., "entries": [...],
+                                   "releases": {"<release>": {"published": "YYYY-MM-DD"}}}
     <release>/<system>.parquet    one file per code system of that release
+
+A release may hold only some systems. The release *in force* on a date is chosen per system:
+the newest release published on or before that date that holds the system. A release without
+a ``published`` date (like the shipped 2026-11, built before releases had dates) counts as in
+force since always, so it is the base every dated release supersedes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +58,11 @@ class Reference:
     entries: list[ManifestEntry]
 
     def scan(self) -> pl.LazyFrame:
-        """All records of the release (every system), in the reference schema."""
+        """All records of the release (every system), in the reference schema.
+
+        When the release was picked per system (``--as-of``), each system's records come
+        from the release in force for it.
+        """
         frames = [conform(pl.scan_parquet(self.root / e.path)) for e in self.entries]
         return pl.concat(frames, how="vertical")
 
@@ -88,6 +100,32 @@ def read_manifest(root: Path) -> dict[str, Any]:
     return data
 
 
+def published_dates(data: dict[str, Any]) -> dict[str, date | None]:
+    """Each release of a manifest and the date it is in force from (None: since always)."""
+    listed = data.get("releases") or {}
+    out: dict[str, date | None] = {}
+    for e in data.get("entries", []):
+        text = (listed.get(e["release"]) or {}).get("published")
+        out[e["release"]] = date.fromisoformat(text) if text else None
+    return out
+
+
+def release_date(release: str) -> date | None:
+    """The date a release name spells: ``2026-12`` → 2026-12-01, ``2026-12-15``; else None."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", release)
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3] or 1))
+    except ValueError:
+        return None
+
+
+def release_order(release: str, published: date | None) -> tuple[date, str]:
+    """Sort key of releases, oldest first: the published date (or the name's date), then name."""
+    return (published or release_date(release) or date.min, release)
+
+
 def releases(root: Path | None = None) -> list[str]:
     """The releases a store holds, oldest first."""
     data = read_manifest(root or default_root())
@@ -111,3 +149,73 @@ def load_reference(root: str | Path | None = None, release: str | None = None) -
         if not (base / e.path).exists():
             raise InputError(f"manifest lists {e.path} but the file is missing", file=str(base))
     return Reference(root=base, release=str(chosen), entries=picked)
+
+
+def reference_in_force(root: str | Path | None, as_of: date) -> Reference:
+    """The reference in force on ``as_of``: per system, the newest release published on or
+    before that date that holds the system (undated releases count as in force since always).
+    """
+    base = Path(root) if root is not None else default_root()
+    data = read_manifest(base)
+    published = published_dates(data)
+    entries = [ManifestEntry.from_json(e) for e in data.get("entries", [])]
+    chosen: dict[str, ManifestEntry] = {}
+    for e in entries:
+        day = published[e.release]
+        if day is not None and day > as_of:
+            continue
+        current = chosen.get(e.system)
+        if current is None or release_order(e.release, day) > release_order(
+            current.release, published[current.release]
+        ):
+            chosen[e.system] = e
+    if not chosen:
+        dated = sorted(d for d in published.values() if d is not None)
+        first = f"; the first is published {dated[0]}" if dated else ""
+        raise InputError(f"has no release in force on {as_of}{first}", file=str(base))
+    picked = list(chosen.values())
+    for e in picked:
+        if not (base / e.path).exists():
+            raise InputError(f"manifest lists {e.path} but the file is missing", file=str(base))
+    names = sorted({e.release for e in picked})
+    label = (
+        names[0]
+        if len(names) == 1
+        else " + ".join(
+            f"{r} ({', '.join(e.system for e in picked if e.release == r)})" for r in names
+        )
+    )
+    return Reference(root=base, release=label, entries=picked)
+
+
+def open_reference(
+    reference: str | Path | None = None,
+    release: str | None = None,
+    as_of: date | None = None,
+) -> Reference:
+    """Open a reference the way ``mapper check --reference`` names it.
+
+    ``reference`` is a store folder or a release name of the default store; with no release
+    named, ``as_of`` picks the release in force on that date (per system), and without
+    either the store's default release is used.
+    """
+    root: Path | None = None
+    if reference is not None:
+        path = Path(reference)
+        if path.is_dir():
+            root = path
+        elif release is not None and str(reference) != release:
+            raise InputError(
+                f"'{reference}' is neither a store folder nor the --release given ('{release}')"
+            )
+        else:
+            named = str(reference)
+            if named not in releases(default_root()):
+                raise InputError(
+                    f"'{named}' is neither a store folder nor a release of the default store; "
+                    "releases are: " + ", ".join(releases(default_root()))
+                )
+            release = named
+    if release is None and as_of is not None:
+        return reference_in_force(root, as_of)
+    return load_reference(root, release)

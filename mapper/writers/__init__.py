@@ -21,6 +21,32 @@ def get_writer(name: str) -> Writer:
         raise ConfigError(f"unknown format '{name}'; formats are: " + ", ".join(WRITERS)) from None
 
 
-from mapper.writers import csv, json, parquet, text, xlsx  # noqa: E402  (registration)
+from mapper.writers import (  # noqa: E402  (registration)
+    csv,
+    github,
+    html,
+    json,
+    jsonl,
+    junit,
+    parquet,
+    sarif,
+    text,
+    xlsx,
+)
 
-__all__ = ["WRITERS", "Writer", "csv", "get_writer", "json", "parquet", "register", "text", "xlsx"]
+__all__ = [
+    "WRITERS",
+    "Writer",
+    "csv",
+    "get_writer",
+    "github",
+    "html",
+    "json",
+    "jsonl",
+    "junit",
+    "parquet",
+    "register",
+    "sarif",
+    "text",
+    "xlsx",
+]

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from mapper.result import CheckResult
+from mapper.web.cells import neutralise
 from mapper.writers import register
 from mapper.writers.base import Writer, tables
 
@@ -19,7 +20,7 @@ class CsvWriter(Writer):
         paths = []
         for stem, frame in tables(result).items():
             path = out_dir / f"{stem}.csv"
-            frame.write_csv(path, include_bom=True)
+            neutralise(frame).write_csv(path, include_bom=True)  # formula-safe for Excel
             paths.append(path)
         return paths
 

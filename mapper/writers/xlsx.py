@@ -8,6 +8,7 @@ import polars as pl
 import xlsxwriter
 
 from mapper.result import CheckResult
+from mapper.web.cells import neutralise
 from mapper.writers import register
 from mapper.writers.base import Writer, tables
 
@@ -52,5 +53,5 @@ class XlsxWriter(Writer):
         with xlsxwriter.Workbook(path, {"strings_to_formulas": False}) as book:
             overview.write_excel(book, worksheet=OVERVIEW, autofit=True)
             for stem, frame in tables(result).items():
-                _write(book, SHEET_TITLES[stem], frame)
+                _write(book, SHEET_TITLES[stem], neutralise(frame))  # no formula injection
         return [path]

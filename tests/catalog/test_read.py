@@ -234,3 +234,49 @@ def test_only_blank_rows_is_no_data(tmp_path: Path) -> None:
     path.write_text("医保编码,名称\n,\n\n", encoding="utf-8")
     with pytest.raises(InputError, match="no data rows"):
         read_catalog(path)
+
+
+def test_title_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "XX大药房商品目录\n导出日期:2026-11-01,,\n商品编码,通用名称,医保编码\n"
+        "1,黄芪,T001700368\n2,阿胶,\n",
+        encoding="gbk",
+    )
+    cat = read_catalog(path)
+    assert cat.frame.get_column("row").to_list() == [4, 5]
+    assert cat.frame.get_column("name").to_list() == ["黄芪", "阿胶"]
+
+
+def test_xlsx_title_rows_leading_blank_rows_and_hidden_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        hidden = book.add_worksheet("参数")
+        hidden.write_row(0, 0, ["参数", "值"])
+        hidden.hide()
+        sheet = book.add_worksheet("目录")
+        sheet.write_row(2, 1, ["XX大药房商品目录 导出日期2026-11-01"])  # B3: title
+        sheet.write_row(3, 1, ["商品编码", "通用名称", "医保编码"])  # B4: header
+        sheet.write_row(4, 1, ["1", "黄芪", "T001700368"])  # B5
+        sheet.write_row(6, 1, ["2", "阿胶", ""])  # B7, after a blank row
+        sheet.activate()
+    cat = read_catalog(path)
+    assert cat.source == "xlsx:目录"
+    assert cat.frame.get_column("row").to_list() == [5, 7]
+    with pytest.raises(InputError, match=r"参数 \(hidden\)"):
+        read_catalog(path, sheet="价格")
+
+
+def test_bracketed_qualifier_and_the_better_of_two_code_columns(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("名称,医保编码（国家）\n黄芪,T001700368\n", encoding="utf-8")
+    assert read_catalog(path).columns["code"] == "医保编码（国家）"
+    # An old local 医保编码 column beside the national 医保贯标码: pick by the values.
+    path.write_text(
+        "名称,医保编码,医保贯标码\n黄芪,YB-0001,T001700368\n艾附暖宫丸,YB-0002,ZD03AAA0043010100166\n",
+        encoding="utf-8",
+    )
+    assert read_catalog(path).columns["code"] == "医保贯标码"
+    # Two columns both named 医保编码, the first empty.
+    path.write_text("名称,医保编码,医保编码\n黄芪,,T001700368\n", encoding="utf-8")
+    assert read_catalog(path).frame.get_column("code").to_list() == ["T001700368"]

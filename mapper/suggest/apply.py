@@ -1,0 +1,116 @@
+"""``apply``: write a catalog with reviewed codes filled in, every original row and column kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from mapper.api import check
+from mapper.catalog import FIRST_DATA_ROW, READERS, Catalog, read_catalog
+from mapper.errors import InputError
+from mapper.reference import Reference
+from mapper.result import CheckResult
+from mapper.suggest.memory import load_memory, remember, save_memory
+from mapper.suggest.review import chosen_codes, read_review
+
+WRITABLE = (".csv", ".xlsx", ".parquet")
+
+
+@dataclass
+class Applied:
+    """What ``apply_review`` did: the file written, how many codes, and the re-check."""
+
+    out: Path
+    filled: int
+    result: CheckResult
+    memory_size: int | None = None
+
+
+def original_table(
+    cat: Catalog, encoding: str | None, sheet: str | None
+) -> tuple[pl.DataFrame, int]:
+    """The catalog file as read, before any renaming (blank rows included, so row numbers
+    are the file's), and the spreadsheet row number of its first data row.
+    """
+    path = Path(cat.path)
+    read = READERS[path.suffix.lower()](path, encoding=encoding, sheet=sheet)
+    # Readers return (table, source) or (table, source, first data row).
+    first_row = int(read[2]) if len(read) > 2 else FIRST_DATA_ROW
+    frame = pl.from_arrow(read[0])
+    assert isinstance(frame, pl.DataFrame)
+    return frame, first_row
+
+
+def apply_review(
+    catalog: str | Path,
+    review: str | Path | pl.DataFrame,
+    out: str | Path,
+    *,
+    reference: Reference | str | Path | None = None,
+    accept_auto: bool = False,
+    memory: str | Path | None = None,
+    as_of: date | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Applied:
+    """Fill the approved codes of ``review`` into ``catalog``, write ``out`` (CSV UTF-8 with
+    BOM, XLSX or Parquet) and check the result. With ``memory``, approved mappings are added to
+    that mapping-memory file.
+    """
+    out_path = Path(out)
+    if out_path.suffix.lower() not in WRITABLE:
+        raise InputError("--out must end in " + ", ".join(WRITABLE), file=str(out_path))
+    cat = read_catalog(catalog, encoding=encoding, sheet=sheet)
+    frame = review if isinstance(review, pl.DataFrame) else read_review(review)
+    chosen = chosen_codes(frame, accept_auto)
+    known = cat.frame.select("row", pl.col("item_id").alias("_cat_item_id"))
+    matched = chosen.join(known, on="row", how="left")
+    stray = matched.filter(
+        pl.col("_cat_item_id").is_null() & ~pl.col("row").is_in(cat.frame["row"].implode())
+    )
+    if not stray.is_empty():
+        raise InputError(
+            "the review names a row the catalog does not have", row=int(stray["row"][0])
+        )
+    moved = matched.filter(
+        pl.col("item_id").is_not_null()
+        & pl.col("_cat_item_id").is_not_null()
+        & (pl.col("item_id") != pl.col("_cat_item_id").str.strip_chars())
+    )
+    if not moved.is_empty():
+        raise InputError(
+            "the review's item id differs from the catalog's on this row "
+            "(was the catalog re-sorted since the review was made?)",
+            row=int(moved["row"][0]),
+        )
+    table, first_row = original_table(cat, encoding, sheet)
+    header = cat.columns["code"]
+    codes = pl.Series(["" if v is None else str(v) for v in table.get_column(header).to_list()])
+    for row, code in chosen.select("row", "code").iter_rows():
+        codes[row - first_row] = code
+    written = table.with_columns(codes.alias(header))
+    write_catalog(written, out_path)
+    result = check(out_path, reference, as_of=as_of, sheet=None)
+    size = None
+    if memory is not None:
+        approved = chosen.join(
+            cat.frame.select("row", "name", "spec", "manufacturer", "approval_no"), on="row"
+        )
+        saved = remember(load_memory(memory), approved)
+        save_memory(saved, memory)
+        size = saved.height
+    return Applied(out=out_path, filled=chosen.height, result=result, memory_size=size)
+
+
+def write_catalog(frame: pl.DataFrame, path: Path) -> None:
+    """Write a catalog frame by suffix: CSV (UTF-8 with BOM), XLSX (text cells) or Parquet."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame.write_parquet(path)
+    elif suffix == ".xlsx":
+        frame.write_excel(path, autofit=True)
+    else:
+        frame.write_csv(path, include_bom=True)

@@ -1,0 +1,210 @@
+"""``suggest``: ranked national-code candidates for the items that need one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from mapper.api import check
+from mapper.catalog import Catalog, read_catalog
+from mapper.engine import line_types
+from mapper.fields import EXPECTED_SYSTEM
+from mapper.normalize import code_key
+from mapper.reference import Reference, load_reference
+from mapper.suggest.candidates import PAIR_SCHEMA, exact_pairs, fuzzy_pairs
+from mapper.suggest.index import DISPLAY, ITEM_SYSTEMS, ReferenceIndex, build_index
+from mapper.suggest.keys import KEY_COLUMNS, add_keys
+from mapper.suggest.memory import load_memory, memory_pairs
+from mapper.suggest.score import FIELDS, evidence, field_scores, weighted
+
+EXACT_FLOOR = 0.9  # exact-key and memory candidates score in [0.9, 1]; fuzzy ones in [0, 0.9]
+TIERS = {"memory": 0, "exact": 1, "fuzzy": 2}
+ITEM_COLUMNS = ("row", "item_id", "name", "trade_name", "spec", "dosage_form", "manufacturer",
+                "approval_no", "base_code", "unit", "code", "line_type")  # fmt: skip
+
+# The frame ``suggest`` returns: one row per item and candidate.
+SUGGESTION_COLUMNS = (
+    "row", "item_id", "item_name", "item_spec", "item_dosage_form", "item_manufacturer",
+    "item_approval_no", "item_code", "problem", "rank", "code", "score", "matched_on",
+    "agreed", "differed", *(f"{f}_score" for f in FIELDS), "cand_name", "cand_spec",
+    "cand_dosage_form", "cand_package", "cand_manufacturer", "cand_approval_no",
+    "cand_market_status",
+)  # fmt: skip
+
+
+def items_needing_codes(cat: Catalog, ref: Reference, as_of: date, all_items: bool) -> pl.DataFrame:
+    """Catalog rows to suggest for, with ``problem`` (error rules found on the row).
+
+    Uncoded items and items whose code fails an error-level check; every item with
+    ``all_items``. Lines of goods that have no national code (line type ``other``) are left out.
+    """
+    frame = cat.frame.select(ITEM_COLUMNS)
+    # Only coded rows need the check (an uncoded row fails COD001 and nothing else of error
+    # severity): a catalog of uncoded items skips it, and its reference join, altogether.
+    coded = frame.filter(pl.col("code").str.strip_chars().fill_null("") != "")
+    findings = pl.DataFrame(schema={"row": pl.Int64, "rule": pl.String, "severity": pl.String})
+    systems = pl.DataFrame(schema={"row": pl.Int64, "code_system": pl.String})
+    if not coded.is_empty():
+        subset = Catalog(path=cat.path, frame=cat.frame.join(coded.select("row"), on="row"))
+        result = check(subset, ref, as_of=as_of)
+        findings = result.findings.select("row", "rule", "severity")
+        systems = result.items.select("row", "code_system")
+    uncoded = frame.join(coded.select("row"), on="row", how="anti").select(
+        "row", rule=pl.lit("COD001"), severity=pl.lit("error")
+    )
+    problems = (
+        pl.concat([findings, uncoded])
+        .filter(pl.col("severity") == "error")
+        .group_by("row")
+        .agg(problem=pl.col("rule").unique(maintain_order=True).str.join(","))
+    )
+    frame = frame.join(problems, on="row", how="left", maintain_order="left").join(
+        systems, on="row", how="left", maintain_order="left"
+    )
+    if not all_items:
+        frame = frame.filter(pl.col("problem").is_not_null())
+    kinds = line_types(frame.get_column("line_type"))
+    return frame.with_columns(
+        line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String)
+    ).filter(pl.col("line_kind") != "other")
+
+
+def prepare_items(frame: pl.DataFrame) -> pl.DataFrame:
+    """Key the items, number them (``iid``) and list the code systems each may map to: the
+    line type's system, plus the system of the item's own code when that differs (a COD003
+    line is as likely to carry the wrong category as the wrong code).
+    """
+    systems = {kind: [system] for kind, system in EXPECTED_SYSTEM.items()}
+    expected = pl.col("line_kind").replace_strict(
+        systems, default=list(ITEM_SYSTEMS), return_dtype=pl.List(pl.String)
+    )
+    return add_keys(frame, second_name="trade_name").with_columns(
+        iid=pl.int_range(pl.len(), dtype=pl.UInt32),
+        systems=pl.when(pl.col("code_system").is_in(ITEM_SYSTEMS))
+        .then(pl.concat_list(expected, pl.col("code_system")).list.unique(maintain_order=True))
+        .otherwise(expected),
+        code_key=code_key(pl.col("code")),
+    )
+
+
+def rank_candidates(
+    items: pl.DataFrame, pairs: pl.DataFrame, index: ReferenceIndex, k: int
+) -> pl.DataFrame:
+    """Score every pair, order each item's candidates and keep the top ``k``.
+
+    Memory candidates come first, then exact-key ones, then fuzzy ones; within a tier by
+    score, then by market status (上市 first) and code.
+    """
+    tiered = (
+        pairs.with_columns(
+            tier=pl.when(pl.col("matched_on") == "memory")
+            .then(TIERS["memory"])
+            .when(pl.col("matched_on").is_not_null())
+            .then(TIERS["exact"])
+            .otherwise(TIERS["fuzzy"])
+        )
+        .sort("tier")
+        .unique(["iid", "rid"], keep="first")
+    )
+    i_cols = [c for c in (*KEY_COLUMNS, "code_key")]
+    r_cols = [*KEY_COLUMNS, "code"]
+    joined = tiered.join(
+        items.select("iid", *[pl.col(c).alias(f"i_{c}") for c in i_cols]), on="iid"
+    ).join(index.records.select("rid", *[pl.col(c).alias(f"r_{c}") for c in r_cols]), on="rid")
+    scored = weighted(field_scores(joined))
+    sim = pl.col("similarity")
+    return (
+        scored.with_columns(
+            score=pl.when(pl.col("tier") < TIERS["fuzzy"])
+            .then(EXACT_FLOOR + (1 - EXACT_FLOOR) * sim)
+            .otherwise(EXACT_FLOOR * sim)
+            .round(4),
+            matched_on=pl.col("matched_on").fill_null("fuzzy"),
+        )
+        .join(index.records.select("rid", "market_rank"), on="rid")
+        .sort(
+            ["iid", "tier", "score", "market_rank", "r_code"],
+            descending=[False, False, True, False, False],
+        )
+        .group_by("iid", maintain_order=True)
+        .head(k)
+        .with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("iid"))
+        .with_columns(**evidence())
+    )
+
+
+def suggest(
+    catalog: Catalog | str | Path,
+    reference: Reference | str | Path | None = None,
+    *,
+    k: int = 5,
+    all_items: bool = False,
+    memory: str | Path | pl.DataFrame | None = None,
+    as_of: date | None = None,
+    release: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    index: ReferenceIndex | None = None,
+) -> pl.DataFrame:
+    """Propose national codes for a catalog's uncoded and failing items.
+
+    Returns one row per item and candidate (``rank`` 1…``k``) with ``code``, ``score`` in
+    [0, 1], ``matched_on`` (``memory``, ``approval_no``, ``base_code``, ``registration_no``,
+    ``udi_di`` or ``fuzzy``), the evidence (``agreed``, ``differed``, one ``<field>_score``
+    per field) and the candidate's reference values (``cand_*``). An item with no candidate
+    has one row with a null ``rank`` and ``code``. ``all_items`` suggests for every item;
+    ``memory`` is a mapping-memory file or frame; ``index`` reuses a
+    :func:`~mapper.suggest.build_index` built for the same release and date.
+    """
+    if k < 1:
+        from mapper.errors import ConfigError
+
+        raise ConfigError(f"k must be at least 1, got {k}")
+    cat = (
+        catalog
+        if isinstance(catalog, Catalog)
+        else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
+    )
+    ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
+    as_of = as_of or date.today()
+    items = prepare_items(items_needing_codes(cat, ref, as_of, all_items))
+    index = index or build_index(ref, as_of)
+    remembered = memory if isinstance(memory, pl.DataFrame) else load_memory(memory)
+    pairs = pl.concat(
+        [
+            memory_pairs(items, remembered, index.records),
+            exact_pairs(items, index),
+            fuzzy_pairs(items, index),
+        ]
+    ).cast(PAIR_SCHEMA)  # type: ignore[arg-type]
+    ranked = rank_candidates(items, pairs, index, k)
+    return present(items, ranked, index)
+
+
+def present(items: pl.DataFrame, ranked: pl.DataFrame, index: ReferenceIndex) -> pl.DataFrame:
+    """The public frame: item values, candidate, scores and evidence, in item then rank order."""
+    cand = index.records.select(
+        "rid", *[pl.col(c).alias(f"cand_{c}") for c in DISPLAY if c not in {"code", "system"}]
+    )
+    item_view = items.select(
+        "iid",
+        "row",
+        "item_id",
+        *[pl.col(c).alias(f"item_{c}") for c in
+          ("name", "spec", "dosage_form", "manufacturer", "approval_no", "code")],
+        "problem",
+    )  # fmt: skip
+    body = ranked.select(
+        "iid", "rid", "rank", code="r_code", score="score", matched_on="matched_on",
+        agreed="agreed", differed="differed", **{f"{f}_score": pl.col(f"{f}_score").round(3)
+                                                 for f in FIELDS},
+    ).join(cand, on="rid", how="left")  # fmt: skip
+    return (
+        item_view.join(body, on="iid", how="left")
+        .sort("iid", "rank", nulls_last=True)
+        .select(SUGGESTION_COLUMNS)
+    )

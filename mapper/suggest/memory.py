@@ -1,0 +1,115 @@
+"""The mapping memory: codes a reviewer approved, reused on the next catalog.
+
+One row per approved mapping, keyed on the item's normalised name, spec, manufacturer and
+approval number (so ``阿莫西林胶囊 0.25g*24粒 修正药业`` and ``阿莫西林胶囊（0.25克*24粒）
+修正药业集团股份有限公司`` share a key). Stored as Parquet or CSV (UTF-8 with BOM) by suffix;
+a later approval of the same key replaces the earlier one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from mapper.errors import InputError
+from mapper.normalize import approval_key, manufacturer_key, name_key, spec_key
+
+MEMORY_SCHEMA = {
+    "key": pl.String,
+    "code": pl.String,
+    "name": pl.String,
+    "spec": pl.String,
+    "manufacturer": pl.String,
+    "approval_no": pl.String,
+    "approved_on": pl.String,
+}
+
+
+def memory_key() -> pl.Expr:
+    """The memory key of a frame with name, spec, manufacturer and approval_no columns."""
+    parts = [
+        name_key(pl.col("name")),
+        spec_key(pl.col("spec")),
+        manufacturer_key(pl.col("manufacturer")),
+        approval_key(pl.col("approval_no")),
+    ]
+    return pl.concat_str([p.fill_null("") for p in parts], separator="|")
+
+
+def load_memory(path: str | Path | None) -> pl.DataFrame:
+    """Read a memory file; a path that does not exist yet is an empty memory."""
+    if path is None or not Path(path).exists():
+        return pl.DataFrame(schema=MEMORY_SCHEMA)
+    p = Path(path)
+    try:
+        if p.suffix.lower() in {".parquet", ".pq"}:
+            frame = pl.read_parquet(p)
+        else:
+            frame = pl.read_csv(p, infer_schema=False, encoding="utf8-lossy")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise InputError(f"cannot read the mapping memory: {exc}", file=str(p)) from None
+    missing = {"key", "code"} - set(frame.columns)
+    if missing:
+        raise InputError(
+            "is not a mapping memory: missing column(s) " + ", ".join(sorted(missing)),
+            file=str(p),
+        )
+    return frame.select(
+        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
+        for c, t in MEMORY_SCHEMA.items()
+    )
+
+
+def remember(memory: pl.DataFrame, approved: pl.DataFrame) -> pl.DataFrame:
+    """``memory`` with the approved ``(name, spec, manufacturer, approval_no, code)`` rows
+    added; a new approval of a key replaces the old one.
+    """
+    today = dt.date.today().isoformat()
+    text = ("name", "spec", "manufacturer", "approval_no", "code")
+    new = (
+        approved.with_columns(pl.col(c).cast(pl.String) for c in text)
+        .select(
+            key=memory_key(),
+            code=pl.col("code"),
+            name=pl.col("name"),
+            spec=pl.col("spec"),
+            manufacturer=pl.col("manufacturer"),
+            approval_no=pl.col("approval_no"),
+            approved_on=pl.lit(today),
+        )
+        .cast(MEMORY_SCHEMA)  # type: ignore[arg-type]
+    )
+    return pl.concat([memory, new]).unique("key", keep="last", maintain_order=True)
+
+
+def save_memory(memory: pl.DataFrame, path: str | Path) -> Path:
+    """Write the memory (Parquet for .parquet/.pq, else CSV UTF-8 with BOM)."""
+    p = Path(path)
+    if p.suffix.lower() in {".parquet", ".pq"}:
+        memory.write_parquet(p)
+    else:
+        memory.write_csv(p, include_bom=True)
+    return p
+
+
+def memory_pairs(items: pl.DataFrame, memory: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """``(iid, rid)`` for items whose key the memory holds, where the remembered code is a
+    record the index knows (valid on the check date).
+    """
+    if memory.is_empty():
+        return pl.DataFrame(
+            schema={
+                "iid": pl.UInt32,
+                "rid": pl.UInt32,
+                "matched_on": pl.String,
+                "prior": pl.Float64,
+            }
+        )
+    return (
+        items.select("iid", key=memory_key())
+        .join(memory.select("key", "code"), on="key")
+        .join(records.select("rid", "code"), on="code")
+        .select("iid", "rid", matched_on=pl.lit("memory"), prior=pl.lit(1.0))
+    )

@@ -1,0 +1,41 @@
+"""Spreadsheet safety: neutralise cells a spreadsheet would run as a formula (CSV injection).
+
+Excel, WPS and LibreOffice treat a cell starting with ``=``, ``+``, ``-`` or ``@`` (and, in some
+versions, a tab or carriage return before one) as a formula, so a catalog row named
+``=HYPERLINK("http://…")`` would run when the clerk opens the download. Such cells get a leading
+``'``, the spreadsheet convention for "this is text" (OWASP's advice). Plain numbers such as
+``-5`` or ``+3.5`` are left alone: they cannot call anything and a price column should stay a
+number. Used by the web downloads and the CSV/XLSX writers; JSON and Parquet keep raw values.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+TRIGGERS = "=+-@\t\r"
+_DANGEROUS = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+def neutralise_text(value: str) -> str:
+    """One cell's text, prefixed with ``'`` when a spreadsheet would run it as a formula."""
+    if value and value[0] in TRIGGERS and not re.match(_NUMBER, value):
+        return "'" + value
+    return value
+
+
+def neutralise_expr(column: str) -> pl.Expr:
+    """A polars expression doing :func:`neutralise_text` on a String column."""
+    col = pl.col(column)
+    risky = col.str.contains(_DANGEROUS) & ~col.str.contains(_NUMBER)
+    return pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(column)
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every String cell and every header of ``frame`` made safe to open in a spreadsheet."""
+    strings = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    safe = frame.with_columns(neutralise_expr(name) for name in strings) if strings else frame
+    renames = {name: neutralise_text(name) for name in safe.columns}
+    return safe.rename({k: v for k, v in renames.items() if k != v})
