@@ -43,8 +43,8 @@ def check(
     ``reference`` a store directory or a loaded :class:`~mapper.reference.Reference` (default:
     the shipped store). ``as_of`` is the check date for validity (default today). ``select``
     and ``ignore`` take rule codes or prefixes. ``policy`` names a payment profile
-    (``national``, ``harbin-2021``, ``huzhou-2022``) or a .toml file; without ``as_of`` a
-    regional profile checks validity on its go-live date. ``severity`` overrides rules'
+    (``national``, ``harbin-2021``, ``huzhou-2022``) or a .toml file; payment is judged on
+    the later of ``as_of`` and the profile's go-live date. ``severity`` overrides rules'
     severities (``{"ATT004": "error"}``), so items, summary and exit code follow it. Returns
     findings, items (with payment eligibility per fund) and summary.
     """
@@ -56,13 +56,13 @@ def check(
     )
     ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
     rules = select_rules(select, ignore)
-    ctx = CheckContext(as_of=as_of or profile.go_live_date or today(), release=ref.release)
+    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
     # Materialised once: every rule filters the same frame.
     enriched = enrich(cat.frame, ref).lazy()
     overrides = resolve_severity(severity)
     findings_lazy = override_severity(run_rules(enriched, rules, ctx), overrides)
     findings, coded = pl.collect_all([findings_lazy, item_table(enriched, findings_lazy)])
-    items = assess(coded, profile)
+    items = assess(coded, profile, ctx.as_of)
     summary = summarise(items, findings, rules, overrides)
     summary.payment = payment_summary(items)
     summary.institution_ready = institution_ready(items)

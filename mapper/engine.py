@@ -51,23 +51,20 @@ def line_types(categories: pl.Series) -> dict[str | None, str]:
     return {value: line_type_of(value) for value in categories.unique().to_list()}
 
 
-# Codes already in the platform's form skip the costly folding (most rows of most catalogs).
-CLEAN_CODE = r"^[0-9A-Z]+(?:-[0-9A-Za-z.]+)?$"
+# Codes already in the platform's form skip the costly folding (most rows of most catalogs);
+# code_clean leaves exactly these unchanged.
+CLEAN_CODE = r"^(?:[0-9A-Z]+|[0-9]{15}-[0-9A-Z.]+)$"
 
 
 def code_columns(frame: pl.DataFrame) -> list[pl.Expr]:
     """``code_clean`` (the code as the platform wants it) and ``code_key`` (the lookup key)."""
     code = pl.col("code")
-    dirty = frame.filter(~code.str.contains(CLEAN_CODE))
-    folded = normalize.map_distinct(
-        dirty,
-        "code",
-        {
-            "code_clean": normalize.base_key(code).str.to_uppercase().str.strip_chars("'\"`"),
-            "code_key": normalize.code_key(code),
-        },
-    )
     clean = code.str.contains(CLEAN_CODE)
+    folded = normalize.map_distinct(
+        frame.filter(~clean),
+        "code",
+        {"code_clean": normalize.code_clean(code), "code_key": normalize.code_key(code)},
+    )
     national_part = code.str.replace(r"^([0-9]{15})-.*$", "$1")
     return [
         pl.when(clean).then(code).otherwise(folded[0]).alias("code_clean"),

@@ -114,6 +114,7 @@ LINE_TYPES: dict[str, str] = {
     "preparation": "医疗机构制剂 (103)",
     "service": "医疗服务项目 (201)",
     "consumable": "医用耗材 (301)",
+    "tcm": "中药 (中成药或饮片)",
     "other": "非医保类商品 (保健品、消杀用品、日用品等)",
     "unknown": "未标明类别",
 }
@@ -137,17 +138,19 @@ LINE_TYPE_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("保健", "other"), ("滋补", "other"), ("消毒", "other"), ("消杀", "other"),
     ("日用", "other"), ("食品", "other"), ("化妆", "other"), ("个人护理", "other"),
     ("母婴", "other"), ("百货", "other"), ("其他", "other"), ("其它", "other"),
-    ("中药", "herbal"),
+    # A bare 中药 means 中成药 in many pharmacies and 饮片 in others: either code is right.
+    ("中药", "tcm"),
     ("drug", "drug"), ("herbal", "herbal"), ("preparation", "preparation"),
     ("service", "service"), ("consumable", "consumable"), ("other", "other"),
 )
 
 # fmt: on
 
-# The code system each line type must carry; other/unknown lines may carry any.
+# The code systems each line type may carry ("|"-separated); other/unknown lines may carry any.
 EXPECTED_SYSTEM: dict[str, str] = {
     "drug": "drug",
     "herbal": "herbal",
+    "tcm": "drug|herbal",
     "preparation": "preparation",
     "service": "service",
     "consumable": "consumable",

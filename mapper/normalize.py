@@ -31,7 +31,7 @@ COMPANY_SUFFIXES = (
 # its replacement matches itself, so the key is idempotent.
 DOSAGE_FORM_SYNONYMS: tuple[tuple[str, str], ...] = (
     (r"口服(?:溶液|液)+", "口服液"), (r"注射(?:液|用)+", "注射"), (r"胶丸|胶囊", "胶囊"),
-    (r"滴眼液+", "滴眼"),
+    (r"滴眼液+", "滴眼"), (r"(?:冻干)?粉针|无菌粉末", "注射"), (r"^冲$", "颗粒"),
 )
 
 # fmt: on
@@ -43,23 +43,29 @@ def base_key(expr: pl.Expr) -> pl.Expr:
     return pl.when(out.str.len_chars() > 0).then(out)
 
 
-def code_key(expr: pl.Expr) -> pl.Expr:
-    """The national code as the platform expects it: half-width, upper case, no spaces.
+def code_clean(expr: pl.Expr) -> pl.Expr:
+    """The code as the platform expects it: half-width, upper case, no spaces or quote marks.
 
-    Also drops a leading apostrophe (Excel's text marker), a provincial suffix after a
-    hyphen (``001102000010000-110200001`` → ``001102000010000``) and the hyphens some prints
-    put between drug-code segments.
+    Unwraps Excel's text formula (``="001102000010000"``) and its apostrophe text marker, and
+    drops the hyphens some prints put between drug-code segments (``X-J01CA-A040-…``). A
+    provincial suffix on a service code (``…-110200001``) is kept: it is part of the
+    provincial code.
     """
     out = (
         expr.str.normalize("NFKC")
         .str.to_uppercase()
         .str.replace_all(r"[\s\u200b\ufeff]+", "")
+        .str.replace(r'^=?"(.*)"$', "$1")
         .str.strip_chars("'\"`")
-        .str.replace(r"^([0-9]{15})-.*$", "$1")
     )
-    # Drug codes are sometimes printed with hyphens between segments (X-J01CA-A040-A006…).
     out = pl.when(out.str.contains(r"^[XZ]-")).then(out.str.replace_all("-", "")).otherwise(out)
     return pl.when(out.str.len_chars() > 0).then(out)
+
+
+def code_key(expr: pl.Expr) -> pl.Expr:
+    """The national code to look up: :func:`code_clean` without a provincial suffix
+    (``001102000010000-110200001`` → ``001102000010000``)."""
+    return code_clean(expr).str.replace(r"^([0-9]{15})-.*$", "$1")
 
 
 def name_key(expr: pl.Expr) -> pl.Expr:
@@ -98,6 +104,31 @@ def strength_dimension(spec_key_expr: pl.Expr) -> pl.Expr:
     )
 
 
+_STRENGTH = r"[0-9]+(?:\.[0-9]+)?(?:mg|ug|kg|g|ml|l)(?:[^a-z]|$)"
+
+
+def strengths(spec_key_expr: pl.Expr) -> pl.Expr:
+    """Every strength in a spec key as sorted ``m<mg>`` / ``v<ml>`` tokens joined by ``|``.
+
+    ``2ml:100mg``, ``100mg/2ml`` and ``100毫克:2毫升`` all give ``m100.0|v2.0``; pack counts
+    (``*24粒``) carry no unit and are left out. (Text, not a list, so it maps per distinct
+    value like the other keys; split it on ``|`` to compare sets.)
+    """
+    token = pl.element().str.extract(r"([0-9]+(?:\.[0-9]+)?)", 1).cast(pl.Float64, strict=False)
+    unit = pl.element().str.extract(r"(mg|ug|kg|g|ml|l)", 1)
+    factor = unit.replace_strict(
+        {**_MASS_FACTORS, **_VOLUME_FACTORS}, default=None, return_dtype=pl.Float64
+    )
+    dim = unit.replace_strict(
+        {**dict.fromkeys(_MASS_FACTORS, "m"), **dict.fromkeys(_VOLUME_FACTORS, "v")},
+        default=None,
+        return_dtype=pl.String,
+    )
+    as_text = pl.concat_str([dim, (token * factor).round(6).cast(pl.String)])
+    found = spec_key_expr.str.extract_all(_STRENGTH).list.eval(as_text).list.unique().list.sort()
+    return found.list.join("|")
+
+
 def dosage_form_key(expr: pl.Expr) -> pl.Expr:
     """Dosage forms: 剂 dropped (片剂 → 片), synonyms folded (注射液/注射用 → 注射)."""
     out = base_key(expr).str.replace_all(r"[()\[\]剂]", "")
@@ -132,6 +163,7 @@ def strength_columns(key_column: str, key: pl.Expr) -> dict[str, pl.Expr]:
     return {
         key_column.replace("_key", "_mg"): strength_mg(key),
         key_column.replace("_key", "_dim"): strength_dimension(key),
+        key_column.replace("_key", "_strengths"): strengths(key),
     }
 
 

@@ -24,9 +24,12 @@ ITEM_COLUMNS = (
     "row", "item_id", "name", "spec", "manufacturer", "approval_no", "code", "line_type",
     "category", "code_system", "status", "coded_ok", "errors", "warnings", "infos", "rules",
     "problem", "ref_name", "ref_payment_category", "unit_price", "quantity",
+    "code_present", "code_known", "ref_valid_from", "ref_valid_to",
 )
 # fmt: on
 FROM_CATALOG = {
+    "ref_valid_from",
+    "ref_valid_to",
     "row",
     "item_id",
     "name",
@@ -130,6 +133,16 @@ def item_table(enriched: pl.LazyFrame, findings: pl.LazyFrame) -> pl.LazyFrame:
             *[c for c in ITEM_COLUMNS if c in FROM_CATALOG],
             pl.col("line_kind").alias("line_type"),
             pl.col("line_type").alias("category"),
+            # What the code itself is, whichever rules ran: payment is judged on these.
+            pl.col("code_key").is_not_null().alias("code_present"),
+            (
+                pl.col("code_well_formed")
+                & pl.col("ref_found")
+                & (
+                    pl.col("expected_system").is_null()
+                    | pl.col("expected_system").str.split("|").list.contains(pl.col("code_system"))
+                ).fill_null(False)
+            ).alias("code_known"),
         )
         .join(per_row, on="row", how="left", maintain_order="left")
         .with_columns(

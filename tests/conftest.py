@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from mapper.reference import Reference, load_reference
+from tests.support import fixture_records, write_store
+
 # Timing is for benchmarks, not tests: no per-example deadline (CI machines are shared).
 settings.register_profile("mapper", deadline=None)
 settings.load_profile("mapper")
-
-from mapper.reference import Reference, load_reference
-from tests.support import fixture_records, write_store
 
 
 @pytest.fixture(scope="session")

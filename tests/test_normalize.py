@@ -73,3 +73,27 @@ def test_real_spellings_fold_together(fn, a: str, b: str) -> None:  # type: igno
 
 def test_blank_is_null() -> None:
     assert apply(nz.base_key, ["", "   ", None]) == [None, None, None]
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789ABCXZ-. xa'=\""), max_size=30))
+def test_fast_path_codes_are_those_code_clean_leaves_unchanged(text: str) -> None:
+    from mapper.engine import CLEAN_CODE
+
+    frame = pl.DataFrame({"c": [text]})
+    out = frame.select(
+        fast=pl.col("c").str.contains(CLEAN_CODE), clean=nz.code_clean(pl.col("c"))
+    ).row(0)
+    if out[0]:
+        assert out[1] == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ('="001102000010000"', "001102000010000"),
+        ("X-G02CAL073B001010100353", "XG02CAL073B001010100353"),
+        (" x-g02cal073b001010100353 ", "XG02CAL073B001010100353"),
+    ],
+)
+def test_excel_text_formula_and_hyphens(raw: str, key: str) -> None:
+    assert apply(nz.code_key, [raw]) == [key]

@@ -29,6 +29,13 @@ UNKNOWN_PREFIX = (
 )
 
 
+SCIENTIFIC_NOTATION = (
+    "编码被表格软件显示为科学计数法，后几位数字已丢失，请把该列设为文本后重新录入 / a spreadsheet "
+    "turned the code into scientific notation and its last digits are lost; set the column to "
+    "text and enter the code again"
+)
+
+
 @dataclass(frozen=True)
 class ParsedCode:
     """A code split into the named segments of the shape it fits."""
@@ -83,7 +90,8 @@ def explain_expr(code: pl.Expr) -> pl.Expr:
                 .otherwise(explained)
             )
         reason = pl.when(system.claims_expr(code)).then(explained).otherwise(reason)
-    return reason
+    scientific = code.str.contains(r"^[0-9](?:\.[0-9]+)?E\+?[0-9]+$")
+    return pl.when(scientific).then(pl.lit(SCIENTIFIC_NOTATION)).otherwise(reason)
 
 
 __all__ = [

@@ -118,10 +118,10 @@ def enriched_catalog(
         else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
     )
     ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
-    ctx = CheckContext(as_of=as_of or profile.go_live_date or today(), release=ref.release)
+    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
     enriched = enrich(cat.frame, ref)
     findings = run_rules(enriched.lazy(), select_rules(), ctx)
-    items = assess(item_table(enriched.lazy(), findings).collect(), profile)
+    items = assess(item_table(enriched.lazy(), findings).collect(), profile, ctx.as_of)
 
     own = [name for name in FIELD_NAMES if name in cat.columns]
     computed = computed_columns(ctx)

@@ -1,25 +1,38 @@
 """Who can still pay for each item after go-live, and why (pooled fund / personal account).
 
-Derived from the item table (whose status comes from the findings) and the policy's rules;
-vectorised, one boolean expression per rule.
+Judged on what each item's code is (present, known in the reference for its line type, valid
+on the payment date) and the policy's rules — never on which rules were selected to run.
+Vectorised, one boolean expression per rule.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
-from mapper import normalize
 from mapper.policy.classify import classify
 from mapper.policy.model import Policy, PolicyRule
 
-# Findings that make a code unusable on the check date.
-CODE_ERRORS = ("COD002", "COD003", "REF001", "REF002", "REF003", "CAT002")
 DRUG_SYSTEMS = ("drug",)
 FUNDS = ("pooled_fund", "personal_account")
 
 
-def _has_rule(code: str) -> pl.Expr:
-    return pl.col("rules").str.contains(rf"\b{code}\b")
+def payment_date(policy: Policy, as_of: date) -> date:
+    """The day payment is judged on: the check date, or go-live if that is later."""
+    go_live = policy.go_live_date
+    return max(as_of, go_live) if go_live else as_of
+
+
+def code_flags(paid_on: date) -> dict[str, pl.Expr]:
+    """``_uncoded`` and ``_invalid`` from what the code is (not from which rules ran)."""
+    valid_on = (pl.col("ref_valid_from").fill_null(date.min) <= paid_on) & (
+        pl.col("ref_valid_to").fill_null(date.max) >= paid_on
+    )
+    return {
+        "_uncoded": ~pl.col("code_present"),
+        "_invalid": pl.col("code_present") & ~(pl.col("code_known") & valid_on),
+    }
 
 
 def _applies(rule: PolicyRule) -> pl.Expr:
@@ -27,7 +40,7 @@ def _applies(rule: PolicyRule) -> pl.Expr:
     if rule.when == "uncoded":
         return uncoded
     if rule.when == "invalid_code":
-        return ~uncoded & invalid
+        return invalid
     if rule.when == "self_paid":
         return ~uncoded & ~invalid & (pl.col("ref_payment_category") == "丙")
     in_class = pl.col("goods_class").is_in(list(rule.classes))
@@ -35,26 +48,28 @@ def _applies(rule: PolicyRule) -> pl.Expr:
 
 
 def drug_evidence() -> pl.Expr:
-    """True where the item is evidently a drug: approval number, valid drug code, category."""
+    """True where the item is evidently a medicine: an approval number, a known drug code, a
+    西药/中成药 line, or a known herbal code the catalog pays for (甲/乙)."""
     approval = pl.col("approval_no").fill_null("").str.contains("国药准字|[HZSBJ][0-9]{8}")
-    drug_code = pl.col("code_system").is_in(DRUG_SYSTEMS) & pl.col("coded_ok")
-    drug_category = pl.col("line_type") == "drug"
-    return approval | drug_code | drug_category
+    known = pl.col("code_known").fill_null(False)
+    drug_code = pl.col("code_system").is_in(DRUG_SYSTEMS) & known
+    paid_herbal = (
+        (pl.col("code_system") == "herbal")
+        & known
+        & pl.col("ref_payment_category").is_in(["甲", "乙"])
+    )
+    return approval | drug_code | paid_herbal | (pl.col("line_type") == "drug")
 
 
-def assess(items: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+def assess(items: pl.DataFrame, policy: Policy, as_of: date) -> pl.DataFrame:
     """Add goods class, payability per fund and the reason code to the item table."""
-    flags = {
-        "_uncoded": _has_rule("COD001"),
-        "_invalid": pl.any_horizontal([_has_rule(c) for c in CODE_ERRORS]),
-    }
-    classified = classify(items).with_columns(normalize.map_distinct(items, "rules", flags))
+    classified = classify(items)
     # Drug evidence overrides a name match, but not an explicit non-drug category.
     by_name_only = ~pl.col("class_term").fill_null("").str.starts_with("类别:")
     classified = classified.with_columns(
         pl.when(by_name_only & drug_evidence()).then(None).otherwise(pl.col(c)).alias(c)
         for c in ("goods_class", "class_term")
-    )
+    ).with_columns(**code_flags(payment_date(policy, as_of)))
     added = []
     for fund in FUNDS:
         reason: pl.Expr = pl.lit(None, pl.String)

@@ -101,16 +101,32 @@ def _rule(data: dict[str, Any], where: str) -> PolicyRule:
         )
     if data["reason"] not in REASONS:
         raise ConfigError(f"{where}: rule {data['id']}: reason must be one of {', '.join(REASONS)}")
+    for key in ("pooled_fund", "personal_account", "coded"):
+        if key in data and not isinstance(data[key], bool):
+            raise ConfigError(
+                f"{where}: rule {data['id']}: {key} must be true or false, not {data[key]!r}"
+            )
+    from mapper.policy.classify import lexicon  # the lexicon names the classes
+
+    known = {c.key for c in lexicon()}
+    unknown = [c for c in data.get("classes", ()) if c not in known]
+    if unknown:
+        raise ConfigError(
+            f"{where}: rule {data['id']}: unknown class {', '.join(map(str, unknown))}; "
+            f"classes are {', '.join(sorted(known))}"
+        )
+    if data["when"] == "class" and not data.get("classes"):
+        raise ConfigError(f"{where}: rule {data['id']}: a class rule needs classes = [...]")
     return PolicyRule(
         id=data["id"],
         when=data["when"],
-        pooled_fund=bool(data["pooled_fund"]),
-        personal_account=bool(data["personal_account"]),
+        pooled_fund=data["pooled_fund"],
+        personal_account=data["personal_account"],
         reason=data["reason"],
         quote=data["quote"],
         source=data.get("source", ""),
         classes=tuple(data.get("classes", ())),
-        coded=bool(data.get("coded", False)),
+        coded=data.get("coded", False),
     )
 
 

@@ -8,7 +8,7 @@ import polars as pl
 from mapper.policy.classify import class_labels
 
 # Lines that must carry a national code for the institution to count as mapped.
-MUST_BE_CODED = ("drug", "herbal", "preparation", "consumable", "service")
+MUST_BE_CODED = ("drug", "herbal", "tcm", "preparation", "consumable", "service")
 
 
 def amount_expr() -> pl.Expr:

@@ -90,7 +90,8 @@ class SpecMismatch(AttributeRule):
     """Specification (strength) differs from the reference record.
 
     ## What it does
-    Compares strengths after folding units (`250毫克` = `250mg` = `0.25g`); where no strength
+    Compares the set of strengths after folding units (`250毫克` = `250mg` = `0.25g`;
+    `2ml:100mg` = `100mg/2ml`; one side naming fewer strengths agrees); where no strength
     can be read on both sides, one spec containing the other counts as agreement, so a pack
     size suffix (`0.25g*24粒`) is fine.
 
@@ -110,15 +111,23 @@ class SpecMismatch(AttributeRule):
     field = "spec"
     ref_column = "ref_spec"
 
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        # A reference spec without a number (净制, 切片: how a herbal piece is processed) says
+        # nothing about the catalog's pack size or strength.
+        return super().condition(ctx) & pl.col("ref_spec").str.contains("[0-9]")
+
     def agrees(self) -> pl.Expr:
-        local, ref = pl.col("spec_key"), pl.col("ref_spec_key")
-        local_mg, ref_mg = pl.col("spec_mg"), pl.col("ref_spec_mg")
-        same_dimension = pl.col("spec_dim") == pl.col("ref_spec_dim")
-        both_parsed = local_mg.is_not_null() & ref_mg.is_not_null() & same_dimension
+        local = pl.col("spec_strengths").str.split("|")
+        ref = pl.col("ref_spec_strengths").str.split("|")
+        both_parsed = (pl.col("spec_strengths") != "") & (pl.col("ref_spec_strengths") != "")
+        # One side may name fewer strengths (0.1g against 5ml:0.1g): a subset agrees.
+        subset = (local.list.set_difference(ref).list.len() == 0) | (
+            ref.list.set_difference(local).list.len() == 0
+        )
         return (
-            pl.when(both_parsed)
-            .then((local_mg - ref_mg).abs() <= ref_mg.abs() * 1e-6)
-            .otherwise(nz.either_contains(local, ref))
+            pl.when(both_parsed.fill_null(False))
+            .then(subset)
+            .otherwise(nz.either_contains(pl.col("spec_key"), pl.col("ref_spec_key")))
         )
 
 

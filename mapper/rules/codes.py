@@ -12,7 +12,11 @@ SYSTEM_LABELS = {key: system.label for key, system in SYSTEMS.items()}
 
 
 def _system_label(expr: pl.Expr) -> pl.Expr:
-    return expr.replace_strict(SYSTEM_LABELS, default=expr, return_dtype=pl.String)
+    """Chinese labels of one system key or of several joined by "|" (drug|herbal)."""
+    labels = expr.str.split("|").list.eval(
+        pl.element().replace_strict(SYSTEM_LABELS, default=pl.element(), return_dtype=pl.String)
+    )
+    return labels.list.join("或")
 
 
 @register
@@ -126,7 +130,7 @@ class WrongCodeSystem(Rule):
         return (
             pl.col("code_system").is_not_null()
             & pl.col("expected_system").is_not_null()
-            & (pl.col("code_system") != pl.col("expected_system"))
+            & ~pl.col("expected_system").str.split("|").list.contains(pl.col("code_system"))
         )
 
     def expected(self, ctx: CheckContext) -> pl.Expr:

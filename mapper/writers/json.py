@@ -1,4 +1,5 @@
-"""One JSON document: what was checked, the summary and every finding."""
+"""One JSON document: what was checked, the summary, every finding (with its rule's name and
+documentation link) and every item with its status and payment eligibility."""
 
 from __future__ import annotations
 
@@ -9,20 +10,24 @@ from typing import Any
 from mapper.result import CheckResult
 from mapper.writers import register
 from mapper.writers.base import Writer
+from mapper.writers.jsonl import annotated
 
 
 def report_dict(result: CheckResult) -> dict[str, Any]:
+    """The report as plain data (dates as ISO text)."""
+    findings = annotated(result).drop("catalog")  # the catalog is named once, above
     return {
         **result.meta(),
         "summary": result.summary.to_dict(),
-        "findings": result.findings.to_dicts(),
+        "findings": findings.to_dicts(),
+        "items": result.items.to_dicts(),
     }
 
 
 @register
 class JsonWriter(Writer):
     name = "json"
-    description = "report.json: metadata, summary and findings"
+    description = "report.json: metadata, summary, findings and items"
 
     def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
         path = out_dir / "report.json"

@@ -55,7 +55,13 @@ def test_json_output_is_complete() -> None:
         "expected",
         "actual",
         "message",
+        "name",
+        "url",
+        "fingerprint",
     }
+    assert report["findings"][0]["url"].startswith("docs/rules.md#")
+    assert len(report["items"]) == 398
+    assert {"status", "personal_account_payable", "pooled_fund_reason"} <= set(report["items"][0])
 
 
 def test_out_writes_every_format(tmp_path: Path) -> None:

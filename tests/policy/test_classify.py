@@ -16,13 +16,16 @@ def classify(
     approval: str = "",
     line_type: str = "other",
     code_system: str | None = None,
-    coded_ok: bool = False,
+    code_known: bool = False,
+    payment_category: str | None = None,
 ) -> tuple[str | None, str | None]:
     frame = pl.DataFrame(
         {"name": [name], "category": [category], "approval_no": [approval],
-         "line_type": [line_type], "code_system": [code_system], "coded_ok": [coded_ok]},
+         "line_type": [line_type], "code_system": [code_system], "code_known": [code_known],
+         "ref_payment_category": [payment_category]},
         schema={"name": pl.String, "category": pl.String, "approval_no": pl.String,
-                "line_type": pl.String, "code_system": pl.String, "coded_ok": pl.Boolean},
+                "line_type": pl.String, "code_system": pl.String, "code_known": pl.Boolean,
+                "ref_payment_category": pl.String},
     )  # fmt: skip
     out = frame.with_columns(**classify_exprs()).with_columns(drug=drug_evidence())
     row = out.row(0, named=True)
@@ -55,12 +58,21 @@ def test_excluded_goods_are_recognised(name: str, klass: str, term: str) -> None
 @pytest.mark.parametrize(
     ("name", "kwargs"),
     [
-        ("阿胶补血口服液", {"line_type": "drug", "code_system": "drug", "coded_ok": True}),
+        ("阿胶补血口服液", {"line_type": "drug", "code_system": "drug", "code_known": True}),
         ("阿胶补血口服液", {}),  # a dosage-form word follows the term: a drug, not a tonic
         ("人参健脾丸", {}),
         ("维生素C片", {"approval": "国药准字H13022373", "line_type": "drug"}),
         ("碘伏棉签（医用）", {"approval": "国械注准20163640001", "line_type": "consumable"}),
         ("阿莫西林胶囊", {}),
+        (
+            "石斛",
+            {
+                "line_type": "herbal",
+                "code_system": "herbal",
+                "code_known": True,
+                "payment_category": "甲",
+            },
+        ),  # a 甲类 herbal piece is a medicine
     ],
 )
 def test_near_misses_are_not_excluded(name: str, kwargs: dict) -> None:  # type: ignore[type-arg]
@@ -69,6 +81,13 @@ def test_near_misses_are_not_excluded(name: str, kwargs: dict) -> None:  # type:
         assert klass == "disinfection"  # no drug evidence: a device, rightly excluded if uncoded
     else:
         assert klass is None
+
+
+def test_self_paid_herbal_tonic_stays_a_tonic() -> None:
+    klass, term = classify(
+        "冬虫夏草", line_type="herbal", code_system="herbal", code_known=True, payment_category="丙"
+    )
+    assert (klass, term) == ("tonic", "冬虫夏草")
 
 
 def test_category_wins_over_drug_evidence() -> None:

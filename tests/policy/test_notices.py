@@ -13,7 +13,7 @@ import pytest
 import mapper
 from mapper.policy import load_policy
 from mapper.reference import Reference
-from tests.support import write_catalog_csv
+from tests.support import fixture_records, write_catalog_csv, write_store
 
 AS_OF = dt.date(2026, 11, 23)
 DRUG_JIA = {"通用名称": "艾附暖宫丸", "医保编码": "ZD03AAA0043010100166", "商品类别": "中成药"}
@@ -77,9 +77,8 @@ def test_institution_not_mapped_cannot_settle(tiny_reference: Reference, tmp_pat
         ({"通用名称": "东阿阿胶", "医保编码": "", "商品类别": "滋补品"}, "tonic"),
         ({"通用名称": "燕窝", "医保编码": ""}, "tonic"),
         ({"项目名称": "双眼皮成形术", "医保编码": "", "项目类别": "美容"}, "cosmetic"),
-        # Coded tonic: 黄芪 is in the fixture reference as a herbal piece; 冬虫夏草 is not,
-        # so use the herbal code with a tonic name to show the code does not save it.
-        ({"通用名称": "西洋参片", "医保编码": "T001700368", "商品类别": "中药饮片"}, "tonic"),
+        # A valid code does not save goods sold as a tonic (here the category says so).
+        ({"通用名称": "西洋参片", "医保编码": "T001700368", "商品类别": "滋补品"}, "tonic"),
     ],
 )
 def test_huzhou_personal_account_excludes_tonics_health_products_cosmetics(
@@ -99,12 +98,7 @@ def test_huzhou_accumulated_account_pays_self_paid_treatment(
 ) -> None:
     """湖州: “历年个人账户限治疗疾病发生的医疗费用，主要指自费及超过医保限定支付范围的药品、
     诊疗项目、医用材料等费用”"""
-    store = Path(tiny_reference.root)
-    frame = pl.read_parquet(store / tiny_reference.entries[0].path)
-    assert "丙" not in set(frame.get_column("payment_category").drop_nulls()) or True
     # A self-paid (丙) drug: not the pooled fund, but the accumulated personal account.
-    from tests.support import fixture_records, write_store
-
     release, records = fixture_records()
     records = [
         {**r, "payment_category": "丙"} if r["code"].startswith("ZD03") else r for r in records
@@ -124,17 +118,64 @@ def test_go_live_dates_are_the_notices() -> None:
     assert "2021年10月31日8时" in harbin.go_live_quote
 
 
-def test_regional_profile_checks_validity_on_go_live(
+def test_payment_is_judged_on_go_live_when_it_is_later(
     tiny_reference: Reference, tmp_path: Path
 ) -> None:
-    # The fixture's 阿帕他胺片 becomes valid 2027-01-01: not yet valid at either go-live.
-    path = write_catalog_csv(tmp_path / "c.csv", [{"医保编码": "XL02BBA326A001010102180"}])
-    result = mapper.check(path, tiny_reference, policy="huzhou-2022")
-    assert result.as_of == dt.date(2022, 2, 15)
-    assert result.findings.get_column("rule").to_list() == ["REF003"]
+    """A city going live on 2027-06-01: a code valid from 2027-01-01 is payable at go-live
+    although the check (today) still reports it not yet valid; a code revoked in 2024 is not."""
+    profile = tmp_path / "future.toml"
+    profile.write_text(
+        'name = "future-2027"\ntitle = "test"\ngo_live = 2027-06-01T00:00:00+08:00\n'
+        'extends = "national"\n',
+        encoding="utf-8",
+    )
+    path = write_catalog_csv(
+        tmp_path / "c.csv",
+        [{"医保编码": "XL02BBA326A001010102180"}, {"医保编码": "XN02BEB001A001010100999"}],
+    )
+    result = mapper.check(path, tiny_reference, as_of=AS_OF, policy=str(profile))
+    assert result.as_of == AS_OF  # the policy never moves the check date
+    assert result.findings.select("row", "rule").rows() == [(2, "REF003"), (3, "REF002")]
+    assert payable(result.items, 2)[:2] == (True, True)
+    assert payable(result.items, 3) == (False, False, "PAY002", "PAY002")
+
+
+def test_payment_does_not_depend_on_selected_rules(
+    tiny_reference: Reference, tmp_path: Path
+) -> None:
+    rows = [{"通用名称": "小儿感冒颗粒", "医保编码": "", "商品类别": "中成药"}, DRUG_JIA]
+    path = write_catalog_csv(tmp_path / "c.csv", rows)
+    full = mapper.check(path, tiny_reference, as_of=AS_OF).items
+    only_att = mapper.check(path, tiny_reference, as_of=AS_OF, select=["ATT"]).items
+    cols = ["pooled_fund_payable", "personal_account_payable", "pooled_fund_reason"]
+    assert full.select(cols).rows() == only_att.select(cols).rows()
 
 
 def test_every_profile_rule_quotes_its_source() -> None:
     for name in ("national", "harbin-2021", "huzhou-2022"):
         for rule in load_policy(name).rules:
             assert rule.quote and rule.source, (name, rule.id)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('pooled_fund = "false"', "must be true or false"),
+        ('classes = ["tonics"]', "unknown class tonics"),
+        ('reason = "PAY999"', "reason must be one of"),
+    ],
+)
+def test_user_profiles_are_validated(tmp_path: Path, line: str, message: str) -> None:
+    from mapper.errors import ConfigError
+
+    rule = {
+        "id": '"x"', "when": '"class"', "classes": '["tonic"]', "pooled_fund": "false",
+        "personal_account": "false", "reason": '"PAY004"', "quote": '"q"',
+    }  # fmt: skip
+    key = line.split(" = ")[0]
+    rule[key] = line.split(" = ", 1)[1]
+    body = "\n".join(f"{k} = {v}" for k, v in rule.items())
+    path = tmp_path / "p.toml"
+    path.write_text(f'name = "p"\n\n[[rules]]\n{body}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_policy(str(path))

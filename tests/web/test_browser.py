@@ -117,7 +117,7 @@ def test_standalone_report_filters_in_the_browser(page: Any, tmp_path: Path) -> 
 )
 def test_bad_files_show_a_clear_message(page: Any, base_url: str, path: Path, message: str) -> None:
     submit(page, base_url, path)
-    page.wait_for_function("document.getElementById('error').textContent.length > 0")
+    page.wait_for_selector("#error:not(:empty)")
     assert message in page.text_content("#error")
 
 
@@ -125,7 +125,7 @@ def test_file_over_the_limit_is_refused(page: Any, base_url: str, tmp_path: Path
     big = tmp_path / "big.csv"
     big.write_bytes(PHARMACY.read_bytes() * (LIMIT // PHARMACY.stat().st_size + 2))
     submit(page, base_url, big)
-    page.wait_for_function("document.getElementById('error').textContent.length > 0")
+    page.wait_for_selector("#error:not(:empty)")
     text = page.text_content("#error")
     assert "文件太大" in text and "100 KB" in text and "413" in text
 
