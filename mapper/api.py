@@ -12,7 +12,8 @@ from mapper.catalog import Catalog, read_catalog
 from mapper.engine import enrich, run_rules, today
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.readiness import institution_ready, payment_summary
-from mapper.reference import Reference, load_reference
+from mapper.reference import Reference
+from mapper.reference.store import open_reference
 from mapper.result import (
     CheckResult,
     item_table,
@@ -54,7 +55,12 @@ def check(
         if isinstance(catalog, Catalog)
         else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
     )
-    ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
+    # Without a named release, the release in force on the check date (per system).
+    ref = (
+        reference
+        if isinstance(reference, Reference)
+        else open_reference(reference, release, as_of or today())
+    )
     rules = select_rules(select, ignore)
     ctx = CheckContext(as_of=as_of or today(), release=ref.release)
     # Materialised once: every rule filters the same frame.

@@ -82,7 +82,7 @@ def name_pairs(qs: pl.DataFrame, index: ReferenceIndex) -> pl.DataFrame:
         .join(index.grams.select("system", "gram", "nid"), on=["system", "gram"])
         .group_by("qid", "nid")
         .agg(shared=pl.len())
-        .sort("qid", "shared", descending=[False, True])
+        .sort("qid", "shared", "nid", descending=[False, True, False])
         .group_by("qid", maintain_order=True)
         .head(PRE_NAMES)
         .select("qid", "nid")
@@ -143,7 +143,8 @@ def fuzzy_pairs(items: pl.DataFrame, index: ReferenceIndex) -> pl.DataFrame:
         for c, w in PRE_WEIGHTS.items()
     )
     return (
-        joined.select("iid", "rid", prior=prior)
+        # The tiny rid term breaks ties the same way on every run.
+        joined.select("iid", "rid", prior=prior - pl.col("rid").cast(pl.Float64) * 1e-15)
         .filter(pl.col("prior").rank("ordinal", descending=True).over("iid") <= SHORTLIST)
         .select("iid", "rid", pl.lit(None, pl.String).alias("matched_on"), "prior")
         .cast(PAIR_SCHEMA)  # type: ignore[arg-type]
