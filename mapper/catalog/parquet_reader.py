@@ -27,6 +27,6 @@ def read_parquet(
             )
     try:
         text = table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+    except pa.ArrowException as exc:  # invalid values or a type with no text form
         raise InputError(f"cannot be read as text: {exc}", file=str(path)) from None
     return text, "parquet", 2  # numbered as if the first record sat under a header row

@@ -4,6 +4,7 @@ vectorised condition. Its docstring is its documentation page, in ruff's shape."
 from __future__ import annotations
 
 import string
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -46,7 +47,7 @@ class CheckContext:
     release: str = ""
 
 
-class Rule:
+class Rule(ABC):
     """Base class. Subclasses set the class variables and implement :meth:`condition`."""
 
     code: ClassVar[str]
@@ -56,9 +57,9 @@ class Rule:
     message: ClassVar[str]  # str.format-style; {expected}, {actual} or any enriched column
     aliases: ClassVar[tuple[str, ...]] = ()
 
+    @abstractmethod
     def condition(self, ctx: CheckContext) -> pl.Expr:
         """Boolean expression over the enriched catalog: True where the rule fires."""
-        raise NotImplementedError  # pragma: no cover - every registered rule overrides it
 
     def expected(self, ctx: CheckContext) -> pl.Expr:
         """What the value should be (evaluated only on rows where the rule fires)."""

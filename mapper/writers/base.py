@@ -3,6 +3,7 @@ where it makes sense, renders it for standard output."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,15 +27,15 @@ def tables(result: CheckResult) -> dict[str, pl.DataFrame]:
     return out
 
 
-class Writer:
+class Writer(ABC):
     """Base class; subclasses set ``name``/``description`` and implement :meth:`write`."""
 
     name: ClassVar[str]
     description: ClassVar[str]
 
+    @abstractmethod
     def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
         """Write the result's files into ``out_dir``; return the paths written."""
-        raise NotImplementedError  # pragma: no cover - every registered writer overrides it
 
     def render(self, result: CheckResult) -> str | None:
         """The result as text for standard output, or None for binary formats."""
