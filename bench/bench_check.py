@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import subprocess
 import sys
 import time
@@ -22,14 +20,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.generate import write_catalog  # noqa: E402
+from bench.measure import PEAK_RSS, machine  # noqa: E402
 
-RUNNER = """
-def peak_rss_mb():
-    # VmHWM belongs to this exec'd process; ru_maxrss can carry the parent's peak over fork.
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+RUNNER = (
+    PEAK_RSS
+    + """
 import json, sys, time, datetime as dt
 import mapper
 t0 = time.perf_counter()
@@ -39,19 +34,7 @@ peak_mb = peak_rss_mb()
 print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": result.summary.rows_read,
                   "findings": result.findings.height}))
 """
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {mem_gb:.0f} GB, {cpu}, Python {platform.python_version()}"
+)
 
 
 def measure(path: Path) -> dict[str, float]:

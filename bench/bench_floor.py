@@ -19,20 +19,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.bench_check import machine  # noqa: E402
 from bench.generate import write_catalog  # noqa: E402
+from bench.measure import PEAK_RSS, machine  # noqa: E402
 
-RUNNER = """
+RUNNER = (
+    PEAK_RSS
+    + """
 import json, sys, time
 import polars as pl
 from mapper.codes import SYSTEMS
 from mapper.reference import load_reference
 
-def peak_rss_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 t0 = time.perf_counter()
 pattern = "^(?:" + "|".join(s.regex[4:-2] for s in SYSTEMS.values()) + ")$"
@@ -48,6 +45,7 @@ seconds = time.perf_counter() - t0
 rows = pl.scan_parquet(sys.argv[2]).select(pl.len()).collect().item()
 print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_rss_mb()}))
 """
+)
 
 
 def main(argv: list[str] | None = None) -> int:

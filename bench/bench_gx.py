@@ -21,15 +21,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.bench_check import machine  # noqa: E402
 from bench.generate import write_catalog  # noqa: E402
+from bench.measure import PEAK_RSS, machine  # noqa: E402
 
-RUNNER = """
-def peak_rss_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+RUNNER = (
+    PEAK_RSS
+    + """
 import json, sys, tempfile, time, datetime as dt
 from pathlib import Path
 t0 = time.perf_counter()
@@ -49,6 +46,7 @@ print(json.dumps({
     "largest_value_set": mgx.largest_value_set(suite),
 }))
 """
+)
 
 
 def measure(path: Path, kind: str) -> dict[str, float]:

@@ -27,15 +27,12 @@ import polars as pl
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.bench_check import machine  # noqa: E402
+from bench.measure import PEAK_RSS, machine  # noqa: E402
 from tests.fixtures.releases.make_releases import DRUG_HEADERS  # noqa: E402
 
-RUNNER = """
-def peak_rss_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+RUNNER = (
+    PEAK_RSS
+    + """
 import json, sys, time
 from mapper.reference.importer import import_release
 t0 = time.perf_counter()
@@ -43,6 +40,7 @@ r = import_release(sys.argv[1], "drug", "2027-06", store=sys.argv[2])
 print(json.dumps({"seconds": time.perf_counter() - t0, "rows": r.entry.rows if r.entry else 0,
                   "rejected": r.rows_rejected, "peak_mb": peak_rss_mb()}))
 """
+)
 
 
 def generate_release(rows: int, seed: int = 7) -> pl.DataFrame:

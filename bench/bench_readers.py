@@ -18,16 +18,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.bench_check import machine  # noqa: E402
 from bench.generate import generate_catalog  # noqa: E402
+from bench.measure import PEAK_RSS, machine  # noqa: E402
 
-RUNNER = """
-def peak_rss_mb():
-    # VmHWM belongs to this exec'd process; ru_maxrss can carry the parent's peak over fork.
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+RUNNER = (
+    PEAK_RSS
+    + """
 import json, sys, time
 from mapper import read_catalog
 t0 = time.perf_counter()
@@ -35,6 +31,7 @@ cat = read_catalog(sys.argv[1])
 print(json.dumps({"seconds": time.perf_counter() - t0, "rows": cat.rows, "source": cat.source,
                   "peak_mb": peak_rss_mb()}))
 """
+)
 
 
 def write_inputs(rows: int, folder: Path) -> dict[str, Path]:

@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.bench_check import machine  # noqa: E402
 from bench.eval_suggest import perturb  # noqa: E402
+from bench.measure import machine  # noqa: E402
 from bench.scale_reference import scale_reference, write_store  # noqa: E402
 
 RUNNER = """
