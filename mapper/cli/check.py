@@ -14,7 +14,7 @@ from mapper import api
 from mapper.baseline import Baseline, without_accepted
 from mapper.catalog import read_catalog
 from mapper.catalog_diff import report_changes
-from mapper.cli.common import parse_columns, reports_errors, split_list
+from mapper.cli.common import catalog_options, parse_columns, reports_errors, split_list
 from mapper.cli.config import CONFIG_OPTION, config_for_check
 from mapper.reference import open_reference
 from mapper.writers import WRITERS, get_writer
@@ -37,15 +37,7 @@ from mapper.writers.text import TextWriter
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Check date for code validity, YYYY-MM-DD (default: today).",
 )
-@click.option("--encoding", help="Text encoding of a CSV (default: detect UTF-8/GBK/GB18030).")
-@click.option("--sheet", help="Excel sheet name or 1-based number (default: the first).")
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=HEADER",
-    help="Which header holds a field, e.g. --column code=国家码. Repeatable.",
-)
+@catalog_options
 @click.option(
     "--select",
     multiple=True,

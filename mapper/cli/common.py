@@ -58,3 +58,25 @@ def parse_columns(values: tuple[str, ...]) -> dict[str, str]:
 def split_list(values: tuple[str, ...]) -> list[str]:
     """Repeatable, comma-separated option values as one list."""
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def catalog_options(func: F) -> F:
+    """How to read a catalog: ``--encoding``, ``--sheet``, ``--column FIELD=HEADER``."""
+    options = [
+        click.option(
+            "--encoding", help="Text encoding of a CSV (default: detect UTF-8/GBK/GB18030)."
+        ),
+        click.option(
+            "--sheet", help="Excel sheet name or 1-based number (default: the first visible)."
+        ),
+        click.option(
+            "--column",
+            "columns",
+            multiple=True,
+            metavar="FIELD=HEADER",
+            help="Which header holds a field, e.g. --column code=国家码. Repeatable.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from mapper.cli.common import parse_columns, reports_errors
+from mapper.cli.common import catalog_options, parse_columns, reports_errors
 
 KINDS = ("pharmacy", "hospital")  # mapper.integrations.gx.KINDS, without importing it here
 
@@ -80,15 +80,7 @@ def suite_command(kind: str, out_file: Path | None) -> None:
     help="Reference store folder (default: the shipped reference_codes/).",
 )
 @click.option("--release", help="Reference release to check against (default: the store's).")
-@click.option("--encoding", help="Text encoding of a CSV (default: detect UTF-8/GBK/GB18030).")
-@click.option("--sheet", help="Excel sheet name or 1-based number (default: the first).")
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=HEADER",
-    help="Which header holds a field, e.g. --column code=国家码. Repeatable.",
-)
+@catalog_options
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),

@@ -8,7 +8,7 @@ from typing import Any
 import click
 import polars as pl
 
-from mapper.cli.common import parse_columns, reports_errors
+from mapper.cli.common import catalog_options, parse_columns, reports_errors
 from mapper.suggest import suggest as suggest_codes
 from mapper.suggest.apply import apply_review
 from mapper.suggest.review import add_status, write_review
@@ -54,15 +54,7 @@ def _date(value: Any) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the review file here (.csv UTF-8 with BOM, or .xlsx).",
 )
-@click.option("--encoding", help="Text encoding of a CSV (default: detect UTF-8/GBK/GB18030).")
-@click.option("--sheet", help="Excel sheet name or 1-based number (default: the first).")
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=HEADER",
-    help="Which header holds a field, e.g. --column code=国家码. Repeatable.",
-)
+@catalog_options
 @reports_errors
 def suggest(
     catalog: Path, reference: Path | None, release: str | None, as_of: Any, k: int,
