@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,73 @@ from mapper.result import (
     resolve_severity,
     summarise,
 )
-from mapper.rules import CheckContext, select_rules
+from mapper.rules import CheckContext, Rule, select_rules
+
+
+@dataclass
+class Pipeline:
+    """The parts of one check: inputs as resolved, the enriched catalog, findings, items."""
+
+    catalog: Catalog
+    reference: Reference
+    policy: Policy
+    ctx: CheckContext
+    rules: list[Rule]
+    overrides: dict[str, str]
+    enriched: pl.DataFrame
+    findings: pl.DataFrame
+    items: pl.DataFrame
+
+
+def run(
+    catalog: Catalog | str | Path,
+    reference: Reference | str | Path | None = None,
+    *,
+    as_of: date | None = None,
+    release: str | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    encoding: str | None = None,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    policy: str | Path | Policy | None = None,
+    severity: Mapping[str, str] | None = None,
+) -> Pipeline:
+    """Run the check pipeline and return its parts (arguments as :func:`check`).
+
+    For integrations that need more than a :class:`CheckResult`: the enriched catalog, the
+    findings and the assessed items, computed exactly as :func:`check` computes them.
+    """
+    profile = load_policy(policy)
+    cat = (
+        catalog
+        if isinstance(catalog, Catalog)
+        else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
+    )
+    # Without a named release, the release in force on the check date (per system).
+    ref = (
+        reference
+        if isinstance(reference, Reference)
+        else open_reference(reference, release, as_of or today())
+    )
+    rules = select_rules(select, ignore)
+    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
+    # Materialised once: every rule filters the same frame.
+    enriched = enrich(cat.frame, ref)
+    overrides = resolve_severity(severity)
+    findings_lazy = override_severity(run_rules(enriched.lazy(), rules, ctx), overrides)
+    findings, coded = pl.collect_all([findings_lazy, item_table(enriched.lazy(), findings_lazy)])
+    return Pipeline(
+        catalog=cat,
+        reference=ref,
+        policy=profile,
+        ctx=ctx,
+        rules=rules,
+        overrides=overrides,
+        enriched=enriched,
+        findings=findings,
+        items=assess(coded, profile, ctx.as_of),
+    )
 
 
 def check(
@@ -49,38 +116,31 @@ def check(
     severities (``{"ATT004": "error"}``), so items, summary and exit code follow it. Returns
     findings, items (with payment eligibility per fund) and summary.
     """
-    profile = load_policy(policy)
-    cat = (
-        catalog
-        if isinstance(catalog, Catalog)
-        else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
+    p = run(
+        catalog,
+        reference,
+        as_of=as_of,
+        release=release,
+        select=select,
+        ignore=ignore,
+        encoding=encoding,
+        sheet=sheet,
+        columns=columns,
+        policy=policy,
+        severity=severity,
     )
-    # Without a named release, the release in force on the check date (per system).
-    ref = (
-        reference
-        if isinstance(reference, Reference)
-        else open_reference(reference, release, as_of or today())
-    )
-    rules = select_rules(select, ignore)
-    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
-    # Materialised once: every rule filters the same frame.
-    enriched = enrich(cat.frame, ref).lazy()
-    overrides = resolve_severity(severity)
-    findings_lazy = override_severity(run_rules(enriched, rules, ctx), overrides)
-    findings, coded = pl.collect_all([findings_lazy, item_table(enriched, findings_lazy)])
-    items = assess(coded, profile, ctx.as_of)
-    summary = summarise(items, findings, rules, overrides)
-    summary.payment = payment_summary(items)
-    summary.institution_ready = institution_ready(items)
+    summary = summarise(p.items, p.findings, p.rules, p.overrides)
+    summary.payment = payment_summary(p.items)
+    summary.institution_ready = institution_ready(p.items)
     return CheckResult(
-        findings=findings,
-        items=items,
+        findings=p.findings,
+        items=p.items,
         summary=summary,
-        policy=profile.name,
-        catalog=cat.path,
-        release=ref.release,
-        as_of=ctx.as_of,
-        rules=[r.code for r in rules],
-        encoding=cat.source,
-        blank_rows=cat.blank_rows,
+        policy=p.policy.name,
+        catalog=p.catalog.path,
+        release=p.reference.release,
+        as_of=p.ctx.as_of,
+        rules=[r.code for r in p.rules],
+        encoding=p.catalog.source,
+        blank_rows=p.catalog.blank_rows,
     )

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from mapper.catalog import Catalog, read_catalog
-from mapper.engine import enrich, run_rules, today
+from mapper.api import run
+from mapper.catalog import Catalog
 from mapper.fields import FIELD_NAMES
-from mapper.policy import Policy, assess, load_policy
-from mapper.reference import Reference, load_reference
-from mapper.result import item_table
-from mapper.rules import RULES, CheckContext, select_rules
+from mapper.policy import Policy
+from mapper.reference import Reference
+from mapper.rules import RULES, CheckContext
 
 # Pass columns: True where the rule does *not* fire on the row.
 PASS_COLUMNS: dict[str, str] = {
@@ -111,17 +110,17 @@ def enriched_catalog(
     eligibility), returned as columns instead of findings. Canonical fields the catalog does
     not have are left out, so a required-column check can see they are missing.
     """
-    profile = load_policy(policy)
-    cat = (
-        catalog
-        if isinstance(catalog, Catalog)
-        else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
+    p = run(
+        catalog,
+        reference,
+        as_of=as_of,
+        release=release,
+        policy=policy,
+        encoding=encoding,
+        sheet=sheet,
+        columns=columns,
     )
-    ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
-    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
-    enriched = enrich(cat.frame, ref)
-    findings = run_rules(enriched.lazy(), select_rules(), ctx)
-    items = assess(item_table(enriched.lazy(), findings).collect(), profile, ctx.as_of)
+    cat, ctx, enriched, items = p.catalog, p.ctx, p.enriched, p.items
 
     own = [name for name in FIELD_NAMES if name in cat.columns]
     computed = computed_columns(ctx)
@@ -138,5 +137,9 @@ def enriched_catalog(
         "row", *own, *others, *ENGINE_COLUMNS, *REFERENCE_COLUMNS, *computed
     ).join(items.select("row", *ITEM_COLUMNS), on="row", how="left", maintain_order="left")
     return Enriched(
-        frame=frame, as_of=ctx.as_of, release=ref.release, policy=profile.name, catalog=cat.path
+        frame=frame,
+        as_of=ctx.as_of,
+        release=p.reference.release,
+        policy=p.policy.name,
+        catalog=cat.path,
     )
