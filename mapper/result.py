@@ -15,7 +15,7 @@ import polars as pl
 
 from mapper.errors import ConfigError
 from mapper.fields import LINE_TYPES
-from mapper.rules import RULES, Rule, Severity, get_rule
+from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 
@@ -216,7 +216,3 @@ def summarise(
     return Summary(
         rows_read=items.height, by_status=by_status, by_rule=by_rule, by_line_type=by_line_type
     )
-
-
-def rule_class(code: str) -> type[Rule]:
-    return RULES[code]

@@ -25,9 +25,6 @@ from mapper.normalize import code_key
 
 Reader = Callable[..., tuple[pa.Table, str, int]]  # table, source, first data row
 
-# Where data starts when the header is the file's first row (readers report the real row).
-FIRST_DATA_ROW = 2
-
 READERS: dict[str, Reader] = {
     ".csv": read_csv,
     ".txt": read_csv,

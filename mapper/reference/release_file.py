@@ -18,8 +18,6 @@ from mapper.errors import InputError
 from mapper.reference.layouts import LAYOUTS, Layout, match_headers
 from mapper.reference.schema import REFERENCE_SCHEMA
 
-FIRST_DATA_ROW = 2  # header = row 1, as the spreadsheet shows it
-
 
 @dataclass
 class ReleaseFile:

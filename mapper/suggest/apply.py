@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from mapper.api import check
-from mapper.catalog import FIRST_DATA_ROW, READERS, Catalog, read_catalog
+from mapper.catalog import READERS, Catalog, read_catalog
 from mapper.errors import InputError
 from mapper.reference import Reference
 from mapper.result import CheckResult
@@ -36,10 +36,8 @@ def original_table(
     are the file's), and the spreadsheet row number of its first data row.
     """
     path = Path(cat.path)
-    read = READERS[path.suffix.lower()](path, encoding=encoding, sheet=sheet)
-    # Readers return (table, source) or (table, source, first data row).
-    first_row = int(read[2]) if len(read) > 2 else FIRST_DATA_ROW
-    frame = pl.from_arrow(read[0])
+    table, _source, first_row = READERS[path.suffix.lower()](path, encoding=encoding, sheet=sheet)
+    frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame, first_row
 
@@ -88,10 +86,17 @@ def apply_review(
         )
     table, first_row = original_table(cat, encoding, sheet)
     header = cat.columns["code"]
-    codes = pl.Series(["" if v is None else str(v) for v in table.get_column(header).to_list()])
-    for row, code in chosen.select("row", "code").iter_rows():
-        codes[row - first_row] = code
-    written = table.with_columns(codes.alias(header))
+    fills = chosen.unique("row", keep="last", maintain_order=True).select(
+        pl.col("row").cast(pl.Int64).alias("_row"), pl.col("code").alias("_new_code")
+    )
+    written = (
+        table.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("_row"))
+        .join(fills, on="_row", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("_new_code", pl.col(header).cast(pl.String).fill_null("")).alias(header)
+        )
+        .drop("_row", "_new_code")
+    )
     write_catalog(written, out_path)
     result = check(out_path, reference, as_of=as_of, sheet=None)
     size = None
