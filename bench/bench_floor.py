@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.generate import write_catalog  # noqa: E402
-from bench.measure import PEAK_RSS, machine  # noqa: E402
+from bench.measure import PEAK_RSS, machine, run_measured  # noqa: E402
 
 RUNNER = (
     PEAK_RSS
@@ -58,11 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         write_catalog(args.rows, path)
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run(
-            [sys.executable, "-c", RUNNER, str(path), str(Path(tmp) / "out.parquet")],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_measured(RUNNER, path, Path(tmp) / "out.parquet")
     row = (
         f"| {dt.date.today()} | bare polars floor (scan, regex, join, sink) | csv | "
         f"{int(r['rows']):,} | {r['seconds']:.2f} | {r['rows'] / r['seconds']:,.0f} | "

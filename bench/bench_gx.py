@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.generate import write_catalog  # noqa: E402
-from bench.measure import PEAK_RSS, machine  # noqa: E402
+from bench.measure import PEAK_RSS, machine, run_measured  # noqa: E402
 
 RUNNER = (
     PEAK_RSS
@@ -50,14 +48,7 @@ print(json.dumps({
 
 
 def measure(path: Path, kind: str) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(path), kind],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    return data
+    return run_measured(RUNNER, path, kind)
 
 
 def main(argv: list[str] | None = None) -> int:

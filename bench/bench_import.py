@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ import polars as pl
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.measure import PEAK_RSS, machine  # noqa: E402
+from bench.measure import PEAK_RSS, machine, run_measured  # noqa: E402
 from tests.fixtures.releases.make_releases import DRUG_HEADERS  # noqa: E402
 
 RUNNER = (
@@ -94,17 +92,9 @@ def write_inputs(rows: int, folder: Path, xlsx: bool) -> dict[str, Path]:
 def measure(path: Path) -> dict[str, float]:
     store = Path(tempfile.mkdtemp(prefix="bench-import-"))
     try:
-        out = subprocess.run(
-            [sys.executable, "-c", RUNNER, str(path), str(store / "store")],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-        ).stdout
+        return run_measured(RUNNER, path, store / "store")
     finally:
         shutil.rmtree(store, ignore_errors=True)
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    return result
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.generate import generate_catalog  # noqa: E402
-from bench.measure import PEAK_RSS, machine  # noqa: E402
+from bench.measure import PEAK_RSS, machine, run_measured  # noqa: E402
 
 RUNNER = (
     PEAK_RSS
@@ -57,10 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"inputs ready in {time.perf_counter() - t0:.1f}s")
     rows_out = []
     for kind, path in paths.items():
-        out = subprocess.run(
-            [sys.executable, "-c", RUNNER, str(path)], check=True, capture_output=True, text=True
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_measured(RUNNER, path)
         rows_out.append(
             f"| {dt.date.today()} | read {kind} ({r['source']}) | {int(r['rows']):,} | "
             f"{r['seconds']:.2f} | {r['rows'] / r['seconds']:,.0f} | {r['peak_mb']:,.0f} | "

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +24,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.eval_suggest import perturb  # noqa: E402
-from bench.measure import machine  # noqa: E402
+from bench.measure import machine, run_measured  # noqa: E402
 from bench.scale_reference import scale_reference, write_store  # noqa: E402
 
 RUNNER = """
@@ -66,11 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = perturb(reference.sample(args.items, seed=args.seed), args.seed)
         catalog = root / "catalog.csv"
         lines.drop("label").write_csv(catalog)
-        done = subprocess.run(
-            [sys.executable, "-c", RUNNER, str(catalog), str(root / "store")],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-    stats = json.loads(done.stdout.strip().splitlines()[-1])
+        stats = run_measured(RUNNER, catalog, root / "store")
     rate = stats["items"] / stats["seconds"]
     command = "python bench/bench_suggest.py " + (
         f"--items {args.items} --drugs {args.drugs} --seed {args.seed}"

@@ -3,9 +3,15 @@ inside the measured subprocess."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
 
 # Prepended to each subprocess runner. VmHWM belongs to the exec'd process; ru_maxrss can carry
 # the parent's peak over fork (the parent has usually just generated a large input).
@@ -30,3 +36,16 @@ def machine() -> str:
         pass
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores, {mem_gb:.0f} GB, {cpu}, Python {platform.python_version()}"
+
+
+def run_measured(runner: str, *args: str | Path) -> dict[str, Any]:
+    """Run a measurement script in a fresh interpreter; its last line of output is JSON."""
+    out = subprocess.run(
+        [sys.executable, "-c", runner, *map(str, args)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
