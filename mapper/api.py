@@ -10,7 +10,18 @@ from pathlib import Path
 import polars as pl
 
 from mapper.catalog import Catalog, read_catalog
-from mapper.engine import enrich, run_rules, today
+from mapper.engine import (
+    PRODUCT,
+    PRODUCT_COLUMNS,
+    enrich,
+    product_rules,
+    row_facts,
+    row_rules,
+    run_rules,
+    split,
+    stack_findings,
+    today,
+)
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.readiness import institution_ready, payment_summary
 from mapper.reference import Reference
@@ -19,6 +30,7 @@ from mapper.result import (
     CheckResult,
     item_table,
     override_severity,
+    product_items,
     resolve_severity,
     summarise,
 )
@@ -27,7 +39,7 @@ from mapper.rules import CheckContext, Rule, select_rules
 
 @dataclass
 class Pipeline:
-    """The parts of one check: inputs as resolved, the enriched catalog, findings, items."""
+    """The parts of one check: inputs as resolved, rows and enriched products, findings, items."""
 
     catalog: Catalog
     reference: Reference
@@ -35,9 +47,33 @@ class Pipeline:
     ctx: CheckContext
     rules: list[Rule]
     overrides: dict[str, str]
-    enriched: pl.DataFrame
+    rows: pl.DataFrame  # row, item_id, unit_price, quantity, product key
+    products: pl.DataFrame  # one enriched row per distinct product
     findings: pl.DataFrame
     items: pl.DataFrame
+
+    @property
+    def enriched(self) -> pl.DataFrame:
+        """The catalog row by row with everything the rules read (products joined back)."""
+        facts = row_facts(self.rows.lazy(), self.products.lazy())
+        return (
+            self.catalog.frame.lazy()
+            .with_columns(pl.col("item_id").str.strip_chars())
+            .join(
+                facts.select("row", PRODUCT, "id_rows", "id_codes"),
+                on="row",
+                how="left",
+                maintain_order="left",
+            )
+            .join(
+                self.products.lazy().drop(PRODUCT_COLUMNS),
+                on=PRODUCT,
+                how="left",
+                maintain_order="left",
+            )
+            .drop(PRODUCT)
+            .collect()
+        )
 
 
 def run(
@@ -73,11 +109,24 @@ def run(
     )
     rules = select_rules(select, ignore)
     ctx = CheckContext(as_of=as_of or today(), release=ref.release)
-    # Materialised once: every rule filters the same frame.
-    enriched = enrich(cat.frame, ref)
     overrides = resolve_severity(severity)
-    findings_lazy = override_severity(run_rules(enriched.lazy(), rules, ctx), overrides)
-    findings, coded = pl.collect_all([findings_lazy, item_table(enriched.lazy(), findings_lazy)])
+    parts = split(cat.frame.lazy())
+    products = enrich(parts.products, ref)
+    rows = parts.rows.lazy()
+    per_product = override_severity(
+        run_rules(products.lazy(), product_rules(rules), ctx, (PRODUCT,)), overrides
+    ).collect()
+    per_row = override_severity(
+        run_rules(row_facts(rows, products.lazy()), row_rules(rules), ctx), overrides
+    ).collect()
+    findings = stack_findings(rows, per_product.lazy(), per_row.lazy()).collect()
+    assessed = assess(
+        product_items(products.lazy(), per_product.lazy(), PRODUCT).collect(),
+        profile,
+        ctx.as_of,
+    )
+    redo = per_row.get_column("row").unique()
+    items = item_table(rows, assessed.lazy(), PRODUCT, findings.lazy(), redo).collect()
     return Pipeline(
         catalog=cat,
         reference=ref,
@@ -85,9 +134,10 @@ def run(
         ctx=ctx,
         rules=rules,
         overrides=overrides,
-        enriched=enriched,
+        rows=parts.rows,
+        products=products,
         findings=findings,
-        items=assess(coded, profile, ctx.as_of),
+        items=items,
     )
 
 

@@ -1,22 +1,34 @@
-"""The check pipeline: enrich the catalog with what the rules need, then run every rule.
+"""The check pipeline: every rule runs once per distinct product, then maps back to rows.
 
-Enrichment is done once: the normalised code, the system its shape belongs to, the line type
-the catalog gives, the reference record joined on the code, and per-item-id counts. Rules are
-then pure filters over that frame; their findings are stacked into one frame.
+A catalog repeats the same products: the same code, name, spec and maker appear on many rows
+(many institutions in a bureau's file, many pack sizes and local ids in a hospital's). Every
+rule except the per-row CAT rules reads only those product columns, so the engine
+
+1. splits the catalog into *rows* (row number, local id, price, quantity and a product key)
+   and distinct *products* (the columns the product rules read);
+2. enriches the products once: the normalised code, the system its shape belongs to, the
+   line type the catalog gives, the reference record joined on the code (only the records
+   whose codes occur), comparison keys;
+3. runs the product rules on the products and the row rules (CAT) on the rows;
+4. maps product findings back to every row of the product with a join.
+
+The product key is a 64-bit hash of the product columns, checked to be collision-free for the
+catalog at hand (a collision re-keys with another seed), so the mapping is exact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
 from mapper import codes, normalize
-from mapper.fields import EXPECTED_SYSTEM, line_type_of
+from mapper.fields import EXPECTED_SYSTEM, FIELD_NAMES, line_type_of
 from mapper.reference import Reference
 from mapper.reference.schema import REFERENCE_SCHEMA
-from mapper.rules import FINDINGS_SCHEMA, CheckContext, Rule
+from mapper.rules import FINDINGS_SCHEMA, ROW_KEYS, CheckContext, Rule
 
 # Attribute columns compared by the ATT rules, with the kind of key that folds them.
 CATALOG_KEYS = {
@@ -30,11 +42,60 @@ CATALOG_KEYS = {
 REFERENCE_KEYS = {f"ref_{column}": column for column in (*CATALOG_KEYS, "generic_name")}
 del REFERENCE_KEYS["ref_trade_name"]
 
+# What differs from row to row of one product; no product rule reads these.
+ROW_COLUMNS = ("row", "item_id", "unit_price", "quantity")
+PRODUCT_COLUMNS = tuple(c for c in FIELD_NAMES if c not in ROW_COLUMNS)
+PRODUCT = "product"  # the product key column
+HASH_SEEDS = (0x6D617070, 0x5EED1, 0x5EED2, 0x5EED3)
 
-def reference_lookup(reference: Reference) -> pl.DataFrame:
-    """The release's records keyed on ``code_key``, columns prefixed ``ref_``, with keys."""
+
+def product_key(seed: int) -> pl.Expr:
+    return pl.struct(PRODUCT_COLUMNS).hash(seed).alias(PRODUCT)
+
+
+def row_frame(source: pl.LazyFrame, seed: int) -> pl.LazyFrame:
+    """The per-row columns of a canonical catalog frame and its product key."""
+    return source.select(
+        "row",
+        pl.col("item_id").str.strip_chars(),
+        "unit_price",
+        "quantity",
+        product_key(seed),
+    )
+
+
+def product_frame(source: pl.LazyFrame, seed: int) -> pl.LazyFrame:
+    """The distinct products of a canonical catalog frame, each with its key."""
+    return source.select(*PRODUCT_COLUMNS).unique().with_columns(product_key(seed))
+
+
+def collision_free(products: pl.DataFrame) -> bool:
+    """True when no two distinct products share a key (so a join on the key is exact)."""
+    return products.height == products.get_column(PRODUCT).n_unique()
+
+
+@dataclass
+class Split:
+    """A catalog split into rows and distinct products, joined on ``product``."""
+
+    rows: pl.DataFrame
+    products: pl.DataFrame
+
+
+def split(source: pl.LazyFrame) -> Split:
+    """Split a canonical catalog frame into rows and distinct products (exact keys)."""
+    for seed in HASH_SEEDS:
+        rows, products = pl.collect_all([row_frame(source, seed), product_frame(source, seed)])
+        if collision_free(products):
+            return Split(rows=rows, products=products)
+    raise RuntimeError("product keys collide under every seed")  # pragma: no cover
+
+
+def reference_lookup(reference: Reference, code_keys: pl.Series) -> pl.DataFrame:
+    """The release's records for ``code_keys``, columns prefixed ``ref_``, with keys."""
     records = (
         reference.scan()
+        .filter(pl.col("code").is_in(code_keys.drop_nulls().unique().implode()))
         .unique(subset="code", keep="first", maintain_order=False)
         .select(
             pl.col("code").alias("code_key"),
@@ -72,38 +133,70 @@ def code_columns(frame: pl.DataFrame) -> list[pl.Expr]:
     ]
 
 
-def enrich(frame: pl.DataFrame, reference: Reference) -> pl.DataFrame:
-    """Add the columns the rules read to a canonical catalog frame."""
-    kinds = line_types(frame.get_column("line_type"))
-    keyed = normalize.add_keys(frame.with_columns(code_columns(frame)), CATALOG_KEYS)
+def enrich(products: pl.DataFrame, reference: Reference) -> pl.DataFrame:
+    """Add the columns the product rules read to a frame of products (or catalog rows)."""
+    kinds = line_types(products.get_column("line_type"))
+    keyed = normalize.add_keys(products.with_columns(code_columns(products)), CATALOG_KEYS)
+    lookup = reference_lookup(reference, keyed.get_column("code_key"))
     return (
         keyed.lazy()
-        .with_columns(
-            pl.col("item_id").str.strip_chars(),
-            line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String),
-        )
+        .with_columns(line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String))
         .with_columns(
             code_well_formed=codes.well_formed_expr(pl.col("code_key")).fill_null(False),
             code_system=codes.system_expr(pl.col("code_key")),
             expected_system=pl.col("line_kind").replace_strict(
                 EXPECTED_SYSTEM, default=None, return_dtype=pl.String
             ),
-            id_rows=pl.len().over("item_id"),
-            id_codes=pl.col("code_key").drop_nulls().n_unique().over("item_id"),
         )
-        .join(reference_lookup(reference).lazy(), on="code_key", how="left", maintain_order="left")
+        .join(lookup.lazy(), on="code_key", how="left", maintain_order="left")
         .with_columns(pl.col("ref_found").fill_null(False))
         .collect()
     )
 
 
-def run_rules(enriched: pl.LazyFrame, rules: Sequence[Rule], ctx: CheckContext) -> pl.LazyFrame:
-    """Every rule's findings stacked into one lazy frame, ordered by row then rule."""
-    parts = [rule.findings(enriched, ctx) for rule in rules]
+def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:
+    """What the row rules read: each row's local id and code with per-id counts."""
+    return rows.join(
+        products.select(PRODUCT, "code_key"), on=PRODUCT, how="left", maintain_order="left"
+    ).with_columns(
+        id_rows=pl.len().over("item_id"),
+        id_codes=pl.col("code_key").drop_nulls().n_unique().over("item_id"),
+    )
+
+
+def run_rules(
+    enriched: pl.LazyFrame, rules: Sequence[Rule], ctx: CheckContext, keys: Sequence[str] = ROW_KEYS
+) -> pl.LazyFrame:
+    """Every rule's findings stacked into one lazy frame (``keys`` identify the frame's rows)."""
+    schema = {**{k: KEY_TYPES[k] for k in keys}, **FINDING_COLUMNS}
+    parts = [rule.findings(enriched, ctx, keys) for rule in rules]
     if not parts:
-        return pl.LazyFrame(schema=FINDINGS_SCHEMA)
+        return pl.LazyFrame(schema=schema)
+    return pl.concat(parts, how="vertical").cast(schema)  # type: ignore[arg-type]
+
+
+KEY_TYPES: dict[str, pl.DataType] = {**FINDINGS_SCHEMA, PRODUCT: pl.UInt64()}
+FINDING_COLUMNS = {k: v for k, v in FINDINGS_SCHEMA.items() if k not in ROW_KEYS}
+
+
+def product_rules(rules: Sequence[Rule]) -> list[Rule]:
+    """The rules that read only product columns (run once per distinct product)."""
+    return [r for r in rules if r.scope == "product"]
+
+
+def row_rules(rules: Sequence[Rule]) -> list[Rule]:
+    """The rules that read a row's own columns or other rows (CAT)."""
+    return [r for r in rules if r.scope == "row"]
+
+
+def stack_findings(
+    rows: pl.LazyFrame, per_product: pl.LazyFrame, per_row: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Every finding of every row, ordered by row then rule: its product's findings (keyed on
+    ``product``) and the row rules' own."""
+    mapped = rows.select("row", "item_id", PRODUCT).join(per_product, on=PRODUCT, how="inner")
     return (
-        pl.concat(parts, how="vertical")
+        pl.concat([mapped.drop(PRODUCT), per_row], how="vertical")
         .cast(FINDINGS_SCHEMA)  # type: ignore[arg-type]
         .sort("row", "rule")
     )

@@ -112,12 +112,13 @@ class CheckResult:
         }
 
 
-def item_table(enriched: pl.LazyFrame, findings: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per catalog row with its status, derived from the findings."""
-    per_row = (
+def finding_status(findings: pl.LazyFrame, key: str) -> pl.LazyFrame:
+    """Per ``key`` (catalog row or product): counts per severity, the rules that fired, the
+    worst severity and the message of the worst finding (ties: lowest rule code)."""
+    return (
         findings.with_columns(rank=pl.col("severity").replace_strict(SEVERITY_RANK))
-        .sort("row", "rank", "rule", descending=[False, True, False])
-        .group_by("row", maintain_order=True)
+        .sort(key, "rank", "rule", descending=[False, True, False])
+        .group_by(key, maintain_order=True)
         .agg(
             errors=(pl.col("severity") == "error").sum().cast(pl.Int64),
             warnings=(pl.col("severity") == "warning").sum().cast(pl.Int64),
@@ -127,31 +128,56 @@ def item_table(enriched: pl.LazyFrame, findings: pl.LazyFrame) -> pl.LazyFrame:
             worst=pl.col("severity").first(),
         )
     )
+
+
+STATUS_PARTS = ("errors", "warnings", "infos", "rules", "problem", "worst")
+PER_ROW = ("row", "item_id", "unit_price", "quantity")
+
+
+def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> pl.LazyFrame:
+    """What the item table says of each product (``key``): its fields, what its code is, and
+    the status parts of its findings."""
+    return enriched.select(
+        key,
+        *[c for c in ITEM_COLUMNS if c in FROM_CATALOG and c not in PER_ROW],
+        pl.col("line_kind").alias("line_type"),
+        pl.col("line_type").alias("category"),
+        # What the code itself is, whichever rules ran: payment is judged on these.
+        pl.col("code_key").is_not_null().alias("code_present"),
+        (
+            pl.col("code_well_formed")
+            & pl.col("ref_found")
+            & (
+                pl.col("expected_system").is_null()
+                | pl.col("expected_system").str.split("|").list.contains(pl.col("code_system"))
+            ).fill_null(False)
+        ).alias("code_known"),
+    ).join(finding_status(findings, key), on=key, how="left", maintain_order="left")
+
+
+def item_table(
+    rows: pl.LazyFrame, products: pl.LazyFrame, key: str, findings: pl.LazyFrame, redo: pl.Series
+) -> pl.LazyFrame:
+    """One row per catalog row: its own columns, its product's (joined on ``key``), and its
+    status. Rows in ``redo`` (those a row rule fired on) take their status from all their
+    findings instead of their product's."""
+    redone = finding_status(findings.filter(pl.col("row").is_in(redo.implode())), "row")
+    parts = [pl.coalesce(pl.col(f"{c}_row"), pl.col(c)).alias(c) for c in STATUS_PARTS]
     counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]
+    extra = [c for c in products.collect_schema() if c not in ITEM_COLUMNS and c != key]
+    extra = [c for c in extra if c not in STATUS_PARTS]
     return (
-        enriched.select(
-            *[c for c in ITEM_COLUMNS if c in FROM_CATALOG],
-            pl.col("line_kind").alias("line_type"),
-            pl.col("line_type").alias("category"),
-            # What the code itself is, whichever rules ran: payment is judged on these.
-            pl.col("code_key").is_not_null().alias("code_present"),
-            (
-                pl.col("code_well_formed")
-                & pl.col("ref_found")
-                & (
-                    pl.col("expected_system").is_null()
-                    | pl.col("expected_system").str.split("|").list.contains(pl.col("code_system"))
-                ).fill_null(False)
-            ).alias("code_known"),
-        )
-        .join(per_row, on="row", how="left", maintain_order="left")
+        rows.select(*PER_ROW, key)
+        .join(products, on=key, how="left", maintain_order="left")
+        .join(redone, on="row", how="left", maintain_order="left", suffix="_row")
+        .with_columns(parts)
         .with_columns(
             *counts,
             pl.col("rules").fill_null(""),
             status=pl.col("worst").fill_null("ok"),
             coded_ok=pl.col("errors").fill_null(0) == 0,
         )
-        .select(ITEM_COLUMNS)
+        .select(*ITEM_COLUMNS, *extra)
     )
 
 

@@ -8,6 +8,7 @@ from mapper.errors import ConfigError
 from mapper.rules.base import (
     DOC_SECTIONS,
     FINDINGS_SCHEMA,
+    ROW_KEYS,
     CheckContext,
     Rule,
     Severity,
@@ -60,6 +61,7 @@ from mapper.rules import attributes, catalog, codes, reference  # noqa: E402
 __all__ = [
     "DOC_SECTIONS",
     "FINDINGS_SCHEMA",
+    "ROW_KEYS",
     "RULES",
     "CheckContext",
     "Rule",

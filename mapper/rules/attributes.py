@@ -8,11 +8,13 @@ compares when both sides have a value: an empty catalog cell is not a disagreeme
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from mapper import normalize as nz
 from mapper.rules import register
-from mapper.rules.base import CheckContext, Rule, Severity
+from mapper.rules.base import ROW_KEYS, CheckContext, Rule, Severity
 
 
 class AttributeRule(Rule):
@@ -36,10 +38,12 @@ class AttributeRule(Rule):
     def expected(self, ctx: CheckContext) -> pl.Expr:
         return pl.col(self.ref_column)
 
-    def findings(self, enriched: pl.LazyFrame, ctx: CheckContext) -> pl.LazyFrame:
+    def findings(
+        self, enriched: pl.LazyFrame, ctx: CheckContext, keys: Sequence[str] = ROW_KEYS
+    ) -> pl.LazyFrame:
         label, label_en = LABELS[self.field]
         return super().findings(
-            enriched.with_columns(label=pl.lit(label), label_en=pl.lit(label_en)), ctx
+            enriched.with_columns(label=pl.lit(label), label_en=pl.lit(label_en)), ctx, keys
         )
 
 

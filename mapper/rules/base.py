@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -27,6 +28,7 @@ class Severity(StrEnum):
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix")
 
+ROW_KEYS = ("row", "item_id")
 FINDINGS_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "item_id": pl.String(),
@@ -56,6 +58,9 @@ class Rule(ABC):
     field: ClassVar[str]
     message: ClassVar[str]  # str.format-style; {expected}, {actual} or any enriched column
     aliases: ClassVar[tuple[str, ...]] = ()
+    # "product": reads only what a product is (code, name, spec, …), so the engine runs it once
+    # per distinct product; "row": reads a row's own columns (local id) or other rows.
+    scope: ClassVar[str] = "product"
 
     @abstractmethod
     def condition(self, ctx: CheckContext) -> pl.Expr:
@@ -78,16 +83,18 @@ class Rule(ABC):
     def url(cls) -> str:
         return f"docs/rules.md#{cls.code.lower()}-{cls.name}"
 
-    def findings(self, enriched: pl.LazyFrame, ctx: CheckContext) -> pl.LazyFrame:
-        """The rule's findings: one row per catalog row where :meth:`condition` holds."""
+    def findings(
+        self, enriched: pl.LazyFrame, ctx: CheckContext, keys: Sequence[str] = ROW_KEYS
+    ) -> pl.LazyFrame:
+        """The rule's findings: one row per frame row where :meth:`condition` holds, with the
+        ``keys`` columns that identify it (catalog row and local id, or a product key)."""
         expected = self.expected(ctx).cast(pl.String)
         actual = self.actual(ctx).cast(pl.String)
         return (
             enriched.filter(self.condition(ctx).fill_null(False))
             .with_columns(_expected=expected, _actual=actual)
             .select(
-                pl.col("row"),
-                pl.col("item_id"),
+                *keys,
                 rule=pl.lit(self.code),
                 severity=pl.lit(self.severity.value),
                 field=pl.lit(self.field),

@@ -28,6 +28,7 @@ class DuplicateItemId(Rule):
     """
 
     code = "CAT001"
+    scope = "row"
     name = "duplicate-item-id"
     severity = Severity.WARNING
     field = "item_id"
@@ -62,6 +63,7 @@ class ItemMappedToSeveralCodes(Rule):
     """
 
     code = "CAT002"
+    scope = "row"
     name = "item-mapped-to-several-codes"
     severity = Severity.ERROR
     field = "code"
