@@ -184,7 +184,7 @@ def check(
     summary.institution_ready = institution_ready(p.items)
     return CheckResult(
         findings=p.findings,
-        items=p.items,
+        items_source=p.items.lazy(),
         summary=summary,
         policy=p.policy.name,
         catalog=p.catalog.path,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -79,10 +80,15 @@ class Summary:
 
 @dataclass
 class CheckResult:
-    """Findings, items and summary of one catalog check."""
+    """Findings, items and summary of one catalog check.
+
+    ``items_source`` is the item table as a lazy frame: in memory after :func:`mapper.check`,
+    a scan of ``items.parquet`` after a streamed check (:func:`mapper.stream.check_to`), so
+    ``items`` (the collected table) is only loaded when something asks for every row.
+    """
 
     findings: pl.DataFrame
-    items: pl.DataFrame
+    items_source: pl.LazyFrame
     summary: Summary
     catalog: str = ""
     release: str = ""
@@ -91,6 +97,10 @@ class CheckResult:
     encoding: str = ""
     policy: str = ""
     blank_rows: int = 0
+
+    @cached_property
+    def items(self) -> pl.DataFrame:
+        return self.items_source.collect()
 
     def exit_code(self, fail_on: str = "error") -> int:
         """0 when no finding reaches ``fail_on`` (error, warning, info or never), else 1."""
@@ -203,16 +213,22 @@ def resolve_severity(severity: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def summarise(
-    items: pl.DataFrame,
-    findings: pl.DataFrame,
+    items: pl.DataFrame | pl.LazyFrame,
+    findings: pl.DataFrame | pl.LazyFrame,
     rules: list[Rule],
     severity: Mapping[str, str] | None = None,
 ) -> Summary:
-    """Counts per rule, per status and per line type (with 贯标率, the share coded right)."""
-    per_rule = findings.group_by("rule").agg(
-        findings=pl.len().cast(pl.Int64), items=pl.col("row").n_unique().cast(pl.Int64)
+    """Counts per rule, per status and per line type (with 贯标率, the share coded right).
+
+    Works on item and finding tables in memory or lazily scanned from files: only the
+    aggregates are collected."""
+    per_rule = (
+        findings.lazy()
+        .group_by("rule")
+        .agg(findings=pl.len().cast(pl.Int64), items=pl.col("row").n_unique().cast(pl.Int64))
+        .with_columns(pl.col("rule").cast(pl.String))
     )
-    meta = pl.DataFrame(
+    meta = pl.LazyFrame(
         {
             "rule": [r.code for r in rules],
             "name": [r.name for r in rules],
@@ -226,7 +242,8 @@ def summarise(
         .sort("rule")
     )
     by_line_type = (
-        items.group_by("line_type")
+        items.lazy()
+        .group_by(pl.col("line_type").cast(pl.String))
         .agg(items=pl.len().cast(pl.Int64), coded_ok=pl.col("coded_ok").sum().cast(pl.Int64))
         .with_columns(
             label=pl.col("line_type").replace_strict(LINE_TYPES, default=pl.col("line_type")),
@@ -235,10 +252,16 @@ def summarise(
         .select("line_type", "label", "items", "coded_ok", "coded_rate")
         .sort("items", "line_type", descending=[True, False])
     )
-    status_counts = items.get_column("status").value_counts()
+    statuses = items.lazy().group_by(pl.col("status").cast(pl.String)).len()
+    by_rule_frame, by_line_type_frame, status_counts = pl.collect_all(
+        [by_rule, by_line_type, statuses]
+    )
     by_status = {s: 0 for s in ("ok", "info", "warning", "error")}
     for status, count in status_counts.iter_rows():
         by_status[status] = int(count)
     return Summary(
-        rows_read=items.height, by_status=by_status, by_rule=by_rule, by_line_type=by_line_type
+        rows_read=int(by_line_type_frame.get_column("items").sum()),
+        by_status=by_status,
+        by_rule=by_rule_frame,
+        by_line_type=by_line_type_frame,
     )

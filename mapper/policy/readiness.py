@@ -11,18 +11,32 @@ from mapper.policy.classify import class_labels
 MUST_BE_CODED = ("drug", "herbal", "tcm", "preparation", "consumable", "service")
 
 
+TEXT_KEYS = ("line_type", "goods_class")
+
+
 def amount_expr() -> pl.Expr:
     """Price × quantity where both columns parse as numbers, else null."""
-    price = pl.col("unit_price").str.replace_all(r"[,，¥￥元\s]", "").cast(pl.Float64, strict=False)
-    qty = pl.col("quantity").str.replace_all(r"[,，\s]", "").cast(pl.Float64, strict=False)
+    price = (
+        pl.col("unit_price")
+        .cast(pl.String)
+        .str.replace_all(r"[,，¥￥元\s]", "")
+        .cast(pl.Float64, strict=False)
+    )
+    qty = (
+        pl.col("quantity")
+        .cast(pl.String)
+        .str.replace_all(r"[,，\s]", "")
+        .cast(pl.Float64, strict=False)
+    )
     return (price * qty).round(2)
 
 
-def payment_summary(items: pl.DataFrame) -> pl.DataFrame:
+def payment_summary(items: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Per line type and goods class: items, items losing each fund, and the money involved."""
     labels = class_labels()
     return (
-        items.with_columns(amount=amount_expr())
+        items.lazy()
+        .with_columns(*[pl.col(c).cast(pl.String) for c in TEXT_KEYS], amount=amount_expr())
         .group_by("line_type", "goods_class")
         .agg(
             items=pl.len().cast(pl.Int64),
@@ -38,17 +52,18 @@ def payment_summary(items: pl.DataFrame) -> pl.DataFrame:
             class_label=pl.col("goods_class").replace_strict(labels, default=None),
         )
         .sort("line_type", "goods_class", nulls_last=True)
+        .collect()
     )
 
 
-def institution_ready(items: pl.DataFrame) -> bool:
+def institution_ready(items: pl.DataFrame | pl.LazyFrame) -> bool:
     """True when every line that needs a national code has a usable one.
 
     An institution that has not finished 贯标 cannot enter items into the platform at all, so
     nothing it sells can be paid (Harbin notice, 就医购药第4问).
     """
-    must = items.filter(pl.col("line_type").is_in(MUST_BE_CODED))
-    return bool(must.get_column("coded_ok").all()) if must.height else True
+    must = items.lazy().filter(pl.col("line_type").cast(pl.String).is_in(MUST_BE_CODED))
+    return bool(must.select(pl.col("coded_ok").all()).collect().item())
 
 
 def cash_items(items: pl.DataFrame) -> pl.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import polars as pl
 from rich.console import Console
 from rich.table import Table
 
@@ -43,8 +44,14 @@ def _tables(result: CheckResult) -> list[Table | str]:
     found = Table(title=f"问题 findings ({shown} of {result.findings.height} shown)")
     for col in ("row", "item", "name", "rule", "severity", "message"):
         found.add_column(col, overflow="fold")
-    names = dict(result.items.select("row", "name").iter_rows())
-    for row in result.findings.head(MAX_FINDINGS).iter_rows(named=True):
+    first = result.findings.head(MAX_FINDINGS)
+    names = dict(
+        result.items_source.filter(pl.col("row").is_in(first.get_column("row").implode()))
+        .select("row", pl.col("name").cast(pl.String))
+        .collect()
+        .iter_rows()
+    )
+    for row in first.iter_rows(named=True):
         style = SEVERITY_STYLE.get(row["severity"], "")
         found.add_row(
             str(row["row"]),
