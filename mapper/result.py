@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -97,6 +98,7 @@ class CheckResult:
     encoding: str = ""
     policy: str = ""
     blank_rows: int = 0
+    written: dict[str, Path] = field(default_factory=dict)  # tables a streamed check wrote
 
     @cached_property
     def items(self) -> pl.DataFrame:

@@ -66,6 +66,8 @@ def institution_ready(items: pl.DataFrame | pl.LazyFrame) -> bool:
     return bool(must.select(pl.col("coded_ok").all()).collect().item())
 
 
-def cash_items(items: pl.DataFrame) -> pl.DataFrame:
+def cash_items(items: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Items to settle in cash: not payable from the personal account."""
-    return items.filter(~pl.col("personal_account_payable")).with_columns(amount=amount_expr())
+    return (
+        items.lazy().filter(~pl.col("personal_account_payable")).with_columns(amount=amount_expr())
+    )

@@ -11,6 +11,7 @@ number. Used by the web downloads and the CSV/XLSX writers; JSON and Parquet kee
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 import polars as pl
 
@@ -33,9 +34,15 @@ def neutralise_expr(column: str) -> pl.Expr:
     return pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(column)
 
 
-def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every String cell and every header of ``frame`` made safe to open in a spreadsheet."""
-    strings = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    safe = frame.with_columns(neutralise_expr(name) for name in strings) if strings else frame
-    renames = {name: neutralise_text(name) for name in safe.columns}
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def neutralise(frame: Frame) -> Frame:
+    """Every text cell (String or Categorical) and every header of ``frame`` (in memory or
+    lazy) made safe to open in a spreadsheet."""
+    schema = frame.collect_schema()
+    texts = [name for name, dtype in schema.items() if dtype in (pl.String, pl.Categorical)]
+    as_text = [pl.col(name).cast(pl.String) for name in texts]
+    safe = frame.with_columns(as_text).with_columns(neutralise_expr(n) for n in texts)
+    renames = {name: neutralise_text(name) for name in schema}
     return safe.rename({k: v for k, v in renames.items() if k != v})

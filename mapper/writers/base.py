@@ -13,17 +13,20 @@ from mapper.policy.readiness import cash_items
 from mapper.result import CheckResult
 
 
-def tables(result: CheckResult) -> dict[str, pl.DataFrame]:
-    """The tabular outputs of a check, by file stem: what CSV, Parquet and XLSX all write."""
+def tables(result: CheckResult) -> dict[str, pl.LazyFrame]:
+    """The tabular outputs of a check, by file stem: what CSV, Parquet and XLSX all write.
+
+    Lazy, so a streamed check's item table goes from its file to another file without being
+    loaded (writers sink them; XLSX collects)."""
     out = {
-        "findings": result.findings,
-        "items": result.items,
-        "summary_rules": result.summary.by_rule,
-        "summary_line_types": result.summary.by_line_type,
+        "findings": result.findings.lazy(),
+        "items": result.items_source,
+        "summary_rules": result.summary.by_rule.lazy(),
+        "summary_line_types": result.summary.by_line_type.lazy(),
     }
     if result.summary.payment is not None:
-        out["summary_payment"] = result.summary.payment
-        out["cash_items"] = cash_items(result.items)
+        out["summary_payment"] = result.summary.payment.lazy()
+        out["cash_items"] = cash_items(result.items_source)
     return out
 
 

@@ -20,7 +20,7 @@ class CsvWriter(Writer):
         paths = []
         for stem, frame in tables(result).items():
             path = out_dir / f"{stem}.csv"
-            neutralise(frame).write_csv(path, include_bom=True)  # formula-safe for Excel
+            neutralise(frame).sink_csv(path, include_bom=True)  # formula-safe for Excel
             paths.append(path)
         return paths
 

@@ -18,6 +18,7 @@ class ParquetWriter(Writer):
         paths = []
         for stem, frame in tables(result).items():
             path = out_dir / f"{stem}.parquet"
-            frame.write_parquet(path)
+            if result.written.get(stem) != path:  # not already written by a streamed check
+                frame.sink_parquet(path)
             paths.append(path)
         return paths

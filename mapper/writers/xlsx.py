@@ -53,5 +53,7 @@ class XlsxWriter(Writer):
         with xlsxwriter.Workbook(path, {"strings_to_formulas": False}) as book:
             overview.write_excel(book, worksheet=OVERVIEW, autofit=True)
             for stem, frame in tables(result).items():
-                _write(book, SHEET_TITLES[stem], neutralise(frame))  # no formula injection
+                _write(
+                    book, SHEET_TITLES[stem], neutralise(frame).collect()
+                )  # no formula injection
         return [path]
