@@ -126,7 +126,7 @@ def run(
         ctx.as_of,
     )
     redo = per_row.get_column("row").unique()
-    items = item_table(rows, assessed.lazy(), PRODUCT, findings.lazy(), redo).collect()
+    items = item_table(rows, assessed, PRODUCT, findings.lazy(), redo).collect()
     return Pipeline(
         catalog=cat,
         reference=ref,

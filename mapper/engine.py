@@ -195,11 +195,8 @@ def stack_findings(
     """Every finding of every row, ordered by row then rule: its product's findings (keyed on
     ``product``) and the row rules' own."""
     mapped = rows.select("row", "item_id", PRODUCT).join(per_product, on=PRODUCT, how="inner")
-    return (
-        pl.concat([mapped.drop(PRODUCT), per_row], how="vertical")
-        .cast(FINDINGS_SCHEMA)  # type: ignore[arg-type]
-        .sort("row", "rule")
-    )
+    parts = [part.cast(FINDINGS_SCHEMA) for part in (mapped.drop(PRODUCT), per_row)]  # type: ignore[arg-type]
+    return pl.concat(parts, how="vertical").sort("row", "rule")
 
 
 def today() -> date:

@@ -168,21 +168,36 @@ def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> p
 
 
 def item_table(
-    rows: pl.LazyFrame, products: pl.LazyFrame, key: str, findings: pl.LazyFrame, redo: pl.Series
+    rows: pl.LazyFrame, products: pl.DataFrame, key: str, findings: pl.LazyFrame, redo: pl.Series
 ) -> pl.LazyFrame:
-    """One row per catalog row: its own columns, its product's (joined on ``key``), and its
-    status. Rows in ``redo`` (those a row rule fired on) take their status from all their
-    findings instead of their product's."""
-    redone = finding_status(findings.filter(pl.col("row").is_in(redo.implode())), "row")
-    parts = [pl.coalesce(pl.col(f"{c}_row"), pl.col(c)).alias(c) for c in STATUS_PARTS]
+    """One row per catalog row, in catalog order: its own columns, its product's (looked up on
+    ``key``), and its status. Rows in ``redo`` (those a row rule fired on) take their status
+    from all their findings instead of their product's.
+
+    Product columns are gathered by position rather than joined: an expression keeps the
+    rows' order in polars' streaming engine, where an order-keeping join costs more than the
+    whole lookup."""
+    position = pl.col(key).replace_strict(
+        products.get_column(key), pl.int_range(products.height, dtype=pl.UInt32, eager=True)
+    )
+    looked_up = [
+        pl.lit(products.get_column(c)).gather(pl.col("_product")).alias(c)
+        for c in products.columns
+        if c != key
+    ]
+    redone = finding_status(findings.filter(pl.col("row").is_in(redo.implode())), "row").collect()
+    status = [  # a row rule fired: the row's own status replaces its product's
+        pl.col("row")
+        .replace_strict(redone.get_column("row"), redone.get_column(c), default=pl.col(c))
+        .alias(c)
+        for c in STATUS_PARTS
+    ]
     counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]
-    extra = [c for c in products.collect_schema() if c not in ITEM_COLUMNS and c != key]
-    extra = [c for c in extra if c not in STATUS_PARTS]
+    extra = [c for c in products.columns if c not in (*ITEM_COLUMNS, *STATUS_PARTS, key)]
     return (
-        rows.select(*PER_ROW, key)
-        .join(products, on=key, how="left", maintain_order="left")
-        .join(redone, on="row", how="left", maintain_order="left", suffix="_row")
-        .with_columns(parts)
+        rows.select(*PER_ROW, position.alias("_product"))
+        .with_columns(looked_up)
+        .with_columns(status if redone.height else [])
         .with_columns(
             *counts,
             pl.col("rules").fill_null(""),
