@@ -174,17 +174,19 @@ def item_table(
     ``key``), and its status. Rows in ``redo`` (those a row rule fired on) take their status
     from all their findings instead of their product's.
 
-    Product columns are gathered by position rather than joined: an expression keeps the
-    rows' order in polars' streaming engine, where an order-keeping join costs more than the
-    whole lookup."""
-    position = pl.col(key).replace_strict(
-        products.get_column(key), pl.int_range(products.height, dtype=pl.UInt32, eager=True)
-    )
-    looked_up = [
-        pl.lit(products.get_column(c)).gather(pl.col("_product")).alias(c)
-        for c in products.columns
-        if c != key
-    ]
+    Product columns are gathered by position, batch by batch, rather than joined: in polars'
+    streaming engine that keeps the rows' order and flat memory, where an order-keeping join
+    costs more than the whole lookup."""
+    keys = products.get_column(key)
+    position = pl.int_range(products.height, dtype=pl.UInt32, eager=True)
+    looked_up = products.drop(key)
+
+    def with_product(batch: pl.DataFrame) -> pl.DataFrame:
+        found = looked_up[batch.get_column(key).replace_strict(keys, position)]
+        return batch.drop(key).hstack(found)
+
+    schema: dict[str, pl.DataType] = {c: pl.String() for c in PER_ROW}
+    schema.update({"row": pl.Int64(), **looked_up.schema})
     redone = finding_status(findings.filter(pl.col("row").is_in(redo.implode())), "row").collect()
     status = [  # a row rule fired: the row's own status replaces its product's
         pl.col("row")
@@ -195,8 +197,8 @@ def item_table(
     counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]
     extra = [c for c in products.columns if c not in (*ITEM_COLUMNS, *STATUS_PARTS, key)]
     return (
-        rows.select(*PER_ROW, position.alias("_product"))
-        .with_columns(looked_up)
+        rows.select(*PER_ROW, key)
+        .map_batches(with_product, schema=schema, streamable=True)
         .with_columns(status if redone.height else [])
         .with_columns(
             *counts,
