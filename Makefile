@@ -39,8 +39,11 @@ format: setup
 	$(BIN)/ruff check --fix mapper tests bench
 	$(BIN)/ruff format mapper tests bench
 
+## Issue 7 (throughput at scale): national-scale reference, 1M and 10M-row catalogs (generated
+## once, cached in bench/data/national/), then mapper check, the bare-polars floor and
+## great-expectations in one run; the table goes into docs/BENCHMARKS.md.
 bench: setup
-	$(BIN)/python bench/bench_check.py --rows 1000000
+	$(BIN)/python bench/bench_scale.py --record
 
 docs: setup
 	$(BIN)/mapper rules --markdown > docs/rules.md

@@ -6,7 +6,9 @@
 
 Names are the shipped drug names plus new ones spliced from their stems and dosage-form
 endings (about 14 records per name, as in the real table); manufacturers the shipped ones plus
-spliced ones; specs and packages drawn from those seen with the same dosage form. Every code is
+spliced ones; specs and packages drawn from those seen with the same dosage form. Consumables
+(vectorised, 2,000,000 in a few seconds) take the shipped names with a variant and a spec
+shaped like real 规格型号 (sizes, Fr, volumes, models), made by spliced device makers. Every code is
 unique and well-formed (X 23 chars / Z 20 chars / C 20 chars), every 本位码 and UDI-DI carries a
 valid GS1 check digit.
 """
@@ -73,7 +75,10 @@ def _vocabulary() -> dict[str, pl.DataFrame]:
 
 def _names(vocab: pl.DataFrame, count: int, rng: np.random.Generator) -> list[tuple[str, str]]:
     """``count`` distinct (name, dosage form): the real ones first, then spliced ones."""
-    real = vocab.group_by("name").agg(pl.col("dosage_form").drop_nulls().mode().first())
+    # maintain_order and a sorted mode: the same seed gives the same frame on every run
+    real = vocab.group_by("name", maintain_order=True).agg(
+        pl.col("dosage_form").drop_nulls().mode().sort().first()
+    )
     out = {n: (f or _split(n)[2] or "片剂") for n, f in real.iter_rows()}
     stems = [s for s in (_split(n)[0] for n in out) if len(s) >= 3 and _cjk(s)]
     while len(out) < count:
@@ -99,7 +104,11 @@ def _makers(vocab: pl.DataFrame, count: int, rng: np.random.Generator) -> list[s
 def _drugs(vocab: pl.DataFrame, n: int, rng: np.random.Generator) -> pl.DataFrame:
     names = _names(vocab, max(50, n // RECORDS_PER_NAME), rng)
     makers = _makers(vocab, max(100, n // 60), rng)
-    specs = vocab.drop_nulls(["spec", "dosage_form"]).group_by("dosage_form").agg(pl.col("spec"))
+    specs = (
+        vocab.drop_nulls(["spec", "dosage_form"])
+        .group_by("dosage_form", maintain_order=True)
+        .agg(pl.col("spec"))
+    )
     spec_of = {f: s for f, s in specs.iter_rows()}
     all_specs = vocab["spec"].drop_nulls().to_list()
     packages = vocab["package"].drop_nulls().to_list()
@@ -164,19 +173,94 @@ def _drugs(vocab: pl.DataFrame, n: int, rng: np.random.Generator) -> pl.DataFram
     ).drop("spec_i", "pkg_i", "mi", "western", "ni", "i", "cls", "ent")
 
 
-def _consumables(vocab: pl.DataFrame, n: int, rng: np.random.Generator) -> pl.DataFrame:
-    base = vocab.select("name", "generic_name", "spec", "unit").to_dicts()
-    makers = _makers(vocab, max(50, n // 40), rng)
-    rows = []
-    for i in range(n):
-        rec = base[int(rng.integers(len(base)))]
-        mi = int(rng.integers(len(makers)))
-        rows.append({**rec, "manufacturer": makers[mi],
-                     "code": f"C{i % 99 + 1:02d}{(i // 99) % 100:02d}01{i:08d}{mi % 100000:05d}",
-                     "approval_no": f"国械注准{20150000000 + i}"})  # fmt: skip
-    frame = pl.DataFrame(rows)
-    bodies = np.array([f"0{6950000000000 + i:012d}"[:13] for i in range(n)])
-    return frame.with_columns(system=pl.lit("consumable"), base_code=pl.Series(_gtin(bodies)))
+def _gtin_series(bodies: np.ndarray, width: int) -> pl.Series:
+    """Vectorised :func:`_gtin`: ``bodies`` are non-negative integers written with ``width``
+    digits (leading zeros kept); each gets its GS1 mod-10 check digit appended."""
+    rest = bodies.astype(np.int64)
+    total = np.zeros(len(rest), dtype=np.int64)
+    for position in range(width):  # from the right: weight 3, 1, 3, 1 ...
+        total += (rest % 10) * (3 if position % 2 == 0 else 1)
+        rest //= 10
+    check = (10 - total % 10) % 10
+    return pl.Series(bodies.astype(np.int64) * 10 + check).cast(pl.String).str.zfill(width + 1)
+
+
+# Consumable names and specs: the shipped release has few names and mostly empty specs, so
+# records get a name variant and a spec shaped like the real 规格型号 (sizes, gauges, models).
+NAME_SUFFIXES = ("", "", "(灭菌型)", "(非灭菌型)", "套装", "(加强型)")
+DIAMETERS = ("2.0", "2.25", "2.5", "2.75", "3.0", "3.5", "4.0")
+LETTERS = np.array(list("ABCDEFGHJKLMNPRSTVWXZ"))
+DEVICE_FIRM_WORDS = ("医疗器械", "医用材料", "医疗科技", "生物科技", "医疗用品")
+
+
+def _device_makers(
+    vocab: pl.DataFrame, words: list[str], count: int, rng: np.random.Generator
+) -> pl.Series:
+    """``count`` distinct device makers: the shipped ones, then city + word + trade + legal
+    form (about 250,000 combinations with the drug makers' words)."""
+    known = vocab["manufacturer"].drop_nulls().unique(maintain_order=True)
+    parts = [pl.Series(x) for x in (CITIES, words, DEVICE_FIRM_WORDS, LEGAL)]
+    if count > known.len() + 0.8 * np.prod([p.len() for p in parts]):
+        raise ValueError(f"cannot make {count:,} distinct device makers")
+    out = known
+    while out.len() < count:
+        picks = [p.gather(pl.Series(rng.integers(0, p.len(), 2 * count))) for p in parts]
+        out = pl.concat([out, picks[0] + picks[1] + picks[2] + picks[3]])
+        out = out.unique(maintain_order=True)
+    return out.head(count)
+
+
+def _consumables(
+    vocab: pl.DataFrame, n: int, rng: np.random.Generator, words: list[str]
+) -> pl.DataFrame:
+    base = vocab.select("name", "generic_name", "spec", "unit")
+    makers = _device_makers(vocab, words, max(50, n // 40), rng)
+    pick = rng.integers(0, base.height, n)
+    mi = rng.integers(0, len(makers), n)
+    # Each product family has its usual kind of spec (sizes for stents, Fr for catheters ...).
+    families = sorted(base["generic_name"].drop_nulls().unique().to_list())
+    family_kind = base["generic_name"].replace_strict(
+        {f: k % 6 for k, f in enumerate(families)}, default=0, return_dtype=pl.Int64
+    )
+    kind = np.where(rng.random(n) < 0.8, family_kind.to_numpy()[pick], rng.integers(0, 6, n))
+    a, b = rng.integers(0, 1000, n), rng.integers(0, 1000, n)
+    model = (
+        pl.Series(LETTERS[a % len(LETTERS)]) + pl.Series(LETTERS[b % len(LETTERS)])
+        + "-" + pl.Series(a * 10 + b % 10).cast(pl.String).str.zfill(4)
+    )  # fmt: skip
+    i = pl.int_range(n, dtype=pl.Int64, eager=True)
+    frame = base[pick].with_columns(
+        i=i, mi=pl.Series(mi), kind=pl.Series(kind), a=pl.Series(a), b=pl.Series(b),
+        model=model, manufacturer=makers.gather(pl.Series(mi)),
+    )  # fmt: skip
+    a_, b_ = pl.col("a"), pl.col("b")
+    spec = (
+        pl.when(pl.col("kind") == 0).then(pl.coalesce("spec", "model"))
+        .when(pl.col("kind") == 1).then(pl.format(
+            "{}×{}mm", pl.lit(pl.Series(DIAMETERS)).gather(a_ % len(DIAMETERS)), b_ % 16 * 2 + 8))
+        .when(pl.col("kind") == 2).then(pl.format("Fr{}", a_ % 10 * 2 + 6))
+        .when(pl.col("kind") == 3).then(pl.format("{}ml", pl.lit(pl.Series([1, 2, 5, 10, 20, 50]))
+                                                   .gather(a_ % 6)))
+        .when(pl.col("kind") == 4).then(pl.format("{}cm×{}cm", a_ % 20 + 5, b_ % 20 + 5))
+        .otherwise(pl.concat_str(pl.col("spec").fill_null(""), pl.lit(" "), "model"))
+        .str.strip_chars()
+    )  # fmt: skip
+    name = pl.col("name") + pl.lit(pl.Series(NAME_SUFFIXES)).gather(b_ % len(NAME_SUFFIXES))
+    code = pl.concat_str(
+        pl.lit("C"), (pl.col("i") % 99 + 1).cast(pl.String).str.zfill(2),
+        (pl.col("i") // 99 % 100).cast(pl.String).str.zfill(2), pl.lit("01"),
+        pl.col("i").cast(pl.String).str.zfill(8),
+        (pl.col("mi") % 100000).cast(pl.String).str.zfill(5),
+    )  # fmt: skip
+    frame = frame.with_columns(
+        name=name, spec=spec, code=code,
+        approval_no=pl.format("国械注准{}", pl.col("i") + 20150000000),
+    )  # fmt: skip
+    bodies = np.arange(n, dtype=np.int64) + 695000000000
+    return frame.select("name", "generic_name", "spec", "unit", "manufacturer", "code",
+                        "approval_no").with_columns(
+        system=pl.lit("consumable"), base_code=_gtin_series(bodies, 13)
+    )  # fmt: skip
 
 
 def scale_reference(drugs: int, consumables: int = 0, seed: int = SEED) -> pl.DataFrame:
@@ -187,7 +271,9 @@ def scale_reference(drugs: int, consumables: int = 0, seed: int = SEED) -> pl.Da
     vocab = _vocabulary()
     parts = [_drugs(vocab["drug"], drugs, rng)]
     if consumables:
-        parts.append(_consumables(vocab["consumable"], consumables, rng))
+        words = sorted({m[2:4] for m in vocab["drug"]["manufacturer"].drop_nulls() if len(m) > 6})
+        words = [w for w in words if _cjk(w)]
+        parts.append(_consumables(vocab["consumable"], consumables, rng, words))
     frame = pl.concat(parts, how="diagonal_relaxed")
     status = rng.choice(["上市", "停产"], frame.height, p=[0.95, 0.05])
     category = rng.choice(["甲", "乙", "丙"], frame.height, p=[0.3, 0.5, 0.2])

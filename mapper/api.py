@@ -10,31 +10,12 @@ from pathlib import Path
 import polars as pl
 
 from mapper.catalog import Catalog, read_catalog
-from mapper.engine import (
-    PRODUCT,
-    PRODUCT_COLUMNS,
-    enrich,
-    product_rules,
-    row_facts,
-    row_rules,
-    run_rules,
-    split,
-    stack_findings,
-    today,
-)
-from mapper.policy import Policy, assess, load_policy
-from mapper.policy.readiness import institution_ready, payment_summary
+from mapper.checking import Setup, prepare
+from mapper.engine import PRODUCT, PRODUCT_COLUMNS, row_facts, split, stack_findings
+from mapper.policy import Policy
 from mapper.reference import Reference
-from mapper.reference.store import open_reference
-from mapper.result import (
-    CheckResult,
-    item_table,
-    override_severity,
-    product_items,
-    resolve_severity,
-    summarise,
-)
-from mapper.rules import CheckContext, Rule, select_rules
+from mapper.result import CheckResult, item_table
+from mapper.rules import CheckContext, Rule
 
 
 @dataclass
@@ -42,15 +23,27 @@ class Pipeline:
     """The parts of one check: inputs as resolved, rows and enriched products, findings, items."""
 
     catalog: Catalog
-    reference: Reference
-    policy: Policy
-    ctx: CheckContext
-    rules: list[Rule]
-    overrides: dict[str, str]
+    setup: Setup
     rows: pl.DataFrame  # row, item_id, unit_price, quantity, product key
     products: pl.DataFrame  # one enriched row per distinct product
     findings: pl.DataFrame
     items: pl.DataFrame
+
+    @property
+    def reference(self) -> Reference:
+        return self.setup.reference
+
+    @property
+    def policy(self) -> Policy:
+        return self.setup.policy
+
+    @property
+    def ctx(self) -> CheckContext:
+        return self.setup.ctx
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.setup.rules
 
     @property
     def enriched(self) -> pl.DataFrame:
@@ -95,47 +88,32 @@ def run(
     For integrations that need more than a :class:`CheckResult`: the enriched catalog, the
     findings and the assessed items, computed exactly as :func:`check` computes them.
     """
-    profile = load_policy(policy)
+    setup = prepare(
+        reference,
+        as_of=as_of,
+        release=release,
+        select=select,
+        ignore=ignore,
+        policy=policy,
+        severity=severity,
+    )
     cat = (
         catalog
         if isinstance(catalog, Catalog)
         else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
     )
-    # Without a named release, the release in force on the check date (per system).
-    ref = (
-        reference
-        if isinstance(reference, Reference)
-        else open_reference(reference, release, as_of or today())
-    )
-    rules = select_rules(select, ignore)
-    ctx = CheckContext(as_of=as_of or today(), release=ref.release)
-    overrides = resolve_severity(severity)
     parts = split(cat.frame.lazy())
-    products = enrich(parts.products, ref)
+    checked = setup.check_products(parts.products)
     rows = parts.rows.lazy()
-    per_product = override_severity(
-        run_rules(products.lazy(), product_rules(rules), ctx, (PRODUCT,)), overrides
-    ).collect()
-    per_row = override_severity(
-        run_rules(row_facts(rows, products.lazy()), row_rules(rules), ctx), overrides
-    ).collect()
-    findings = stack_findings(rows, per_product.lazy(), per_row.lazy()).collect()
-    assessed = assess(
-        product_items(products.lazy(), per_product.lazy(), PRODUCT).collect(),
-        profile,
-        ctx.as_of,
-    )
+    per_row = setup.check_rows(rows, checked.enriched)
+    findings = stack_findings(rows, checked.findings.lazy(), per_row.lazy()).collect()
     redo = per_row.get_column("row").unique()
-    items = item_table(rows, assessed, PRODUCT, findings.lazy(), redo).collect()
+    items = item_table(rows, checked.assessed, PRODUCT, findings.lazy(), redo).collect()
     return Pipeline(
         catalog=cat,
-        reference=ref,
-        policy=profile,
-        ctx=ctx,
-        rules=rules,
-        overrides=overrides,
+        setup=setup,
         rows=parts.rows,
-        products=products,
+        products=checked.enriched,
         findings=findings,
         items=items,
     )
@@ -179,18 +157,10 @@ def check(
         policy=policy,
         severity=severity,
     )
-    summary = summarise(p.items, p.findings, p.rules, p.overrides)
-    summary.payment = payment_summary(p.items)
-    summary.institution_ready = institution_ready(p.items)
-    return CheckResult(
-        findings=p.findings,
-        items_source=p.items.lazy(),
-        summary=summary,
-        policy=p.policy.name,
+    return p.setup.result(
+        p.findings,
+        p.items.lazy(),
         catalog=p.catalog.path,
-        release=p.reference.release,
-        as_of=p.ctx.as_of,
-        rules=[r.code for r in p.rules],
         encoding=p.catalog.source,
         blank_rows=p.catalog.blank_rows,
     )

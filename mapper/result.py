@@ -187,19 +187,20 @@ def item_table(
 
     schema: dict[str, pl.DataType] = {c: pl.String() for c in PER_ROW}
     schema.update({"row": pl.Int64(), **looked_up.schema})
-    redone = finding_status(findings.filter(pl.col("row").is_in(redo.implode())), "row").collect()
-    status = [  # a row rule fired: the row's own status replaces its product's
-        pl.col("row")
-        .replace_strict(redone.get_column("row"), redone.get_column(c), default=pl.col(c))
-        .alias(c)
-        for c in STATUS_PARTS
-    ]
+    redone = (
+        finding_status(findings.filter(pl.col("row").is_in(redo.implode())), "row")
+        .with_columns(pl.col(c).cast(products.schema[c]) for c in STATUS_PARTS)
+        .collect()
+    )
+    # A row rule fired: the row's own status replaces its product's.
+    status = [pl.coalesce(f"{c}_row", c).alias(c) for c in STATUS_PARTS]
     counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]
     extra = [c for c in products.columns if c not in (*ITEM_COLUMNS, *STATUS_PARTS, key)]
     return (
         rows.select(*PER_ROW, key)
         .map_batches(with_product, schema=schema, streamable=True)
-        .with_columns(status if redone.height else [])
+        .join(redone.lazy(), on="row", how="left", suffix="_row", maintain_order="left")
+        .with_columns(status)
         .with_columns(
             *counts,
             pl.col("rules").fill_null(""),

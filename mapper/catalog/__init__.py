@@ -68,16 +68,7 @@ def read_catalog(
     """
     p = Path(path)
     file = str(path)
-    if not p.exists():
-        raise InputError("no such file (文件不存在)", file=file)
-    if p.is_dir():
-        raise InputError("is a directory, not a catalog file", file=file)
-    reader = READERS.get(p.suffix.lower())
-    if reader is None:
-        raise InputError(
-            f"unsupported file type '{p.suffix}'; use one of " + ", ".join(sorted(READERS)),
-            file=file,
-        )
+    reader = reader_for(p, file)
     table, source, first_row = reader(p, encoding=encoding, sheet=sheet)
     if table.num_rows == 0:
         raise InputError("has a header but no data rows (没有数据行)", file=file)
@@ -92,17 +83,42 @@ def read_catalog(
     return Catalog(path=file, frame=canonical, columns=mapping, source=source, blank_rows=blank)
 
 
+def reader_for(p: Path, file: str) -> Reader:
+    """The reader for a catalog file by its suffix; an InputError if there is none."""
+    if not p.exists():
+        raise InputError("no such file (文件不存在)", file=file)
+    if p.is_dir():
+        raise InputError("is a directory, not a catalog file", file=file)
+    reader = READERS.get(p.suffix.lower())
+    if reader is None:
+        raise InputError(
+            f"unsupported file type '{p.suffix}'; use one of " + ", ".join(sorted(READERS)),
+            file=file,
+        )
+    return reader
+
+
 def _drop_blank_rows(frame: pl.DataFrame, source_columns: list[str]) -> tuple[pl.DataFrame, int]:
     """Drop rows whose every source cell is empty; row numbers of the rest are unchanged."""
-    cells = [c for c in frame.columns if c != "row"]
-    filled = pl.any_horizontal(
-        [pl.col(c).cast(pl.String).str.strip_chars().fill_null("") != "" for c in cells]
-    )
-    kept = frame.filter(filled)
+    kept = frame.filter(filled_expr([c for c in frame.columns if c != "row"]))
     return kept, frame.height - kept.height
 
 
+def filled_expr(cells: list[str]) -> pl.Expr:
+    """True where any of the cells holds more than whitespace (the row is not blank)."""
+    return pl.any_horizontal(
+        [pl.col(c).cast(pl.String).str.strip_chars().fill_null("") != "" for c in cells]
+    )
+
+
 def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> pl.DataFrame:
+    row = (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row")
+    return frame.select(row, *canonical_exprs(frame.columns, mapping))
+
+
+def canonical_exprs(source_columns: list[str], mapping: dict[str, str]) -> list[pl.Expr]:
+    """The canonical columns after ``row``: one per field, then every unmapped source column
+    (renamed src_… where it clashes with a field name)."""
     mapped = set(mapping.values())
 
     def field_expr(name: str) -> pl.Expr:
@@ -115,14 +131,13 @@ def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> 
     fields = [field_expr(name) for name in FIELD_NAMES]
     others = [
         pl.col(c).alias(f"src_{c}" if c in RESERVED else c)
-        for c in frame.columns
+        for c in source_columns
         if c not in mapped
     ]
-    row = (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row")
-    return frame.select(row, *fields, *others)
+    return [*fields, *others]
 
 
-__all__ = ["READERS", "Catalog", "read_catalog"]
+__all__ = ["READERS", "Catalog", "LazyCatalog", "read_catalog", "scan_catalog"]
 
 
 def _best_code_column(frame: pl.DataFrame, chosen: str) -> str:
@@ -136,3 +151,7 @@ def _best_code_column(frame: pl.DataFrame, chosen: str) -> str:
     ).row(0, named=True)
     best = max(candidates, key=lambda c: (shares[c] or 0.0, c == chosen))
     return best if (shares[best] or 0.0) > (shares[chosen] or 0.0) else chosen
+
+
+# The streaming reader builds on the eager one, so it is imported once that is defined.
+from mapper.catalog.scan import LazyCatalog, scan_catalog  # noqa: E402

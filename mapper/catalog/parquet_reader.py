@@ -18,15 +18,25 @@ def read_parquet(
         table = pq.read_table(path)
     except Exception as exc:
         raise InputError(f"is not a readable Parquet file: {exc}", file=str(path)) from None
-    for field in table.schema:
-        if pa.types.is_nested(field.type) or pa.types.is_binary(field.type):
-            raise InputError(
-                f"has a {field.type} column, which cannot be read as text; export it flat",
-                file=str(path),
-                column=field.name,
-            )
+    check_schema(table.schema, str(path))
     try:
-        text = table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
+        text = as_text(table)
     except pa.ArrowException as exc:  # invalid values or a type with no text form
         raise InputError(f"cannot be read as text: {exc}", file=str(path)) from None
     return text, "parquet", 2  # numbered as if the first record sat under a header row
+
+
+def check_schema(schema: pa.Schema, file: str) -> None:
+    """Refuse columns with no text form (nested, binary)."""
+    for field in schema:
+        if pa.types.is_nested(field.type) or pa.types.is_binary(field.type):
+            raise InputError(
+                f"has a {field.type} column, which cannot be read as text; export it flat",
+                file=file,
+                column=field.name,
+            )
+
+
+def as_text(table: pa.Table | pa.RecordBatch) -> pa.Table | pa.RecordBatch:
+    """Every column cast to text by pyarrow (floats as 3, times as 01:02:03.000000)."""
+    return table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))

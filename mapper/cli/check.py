@@ -17,6 +17,7 @@ from mapper.catalog_diff import report_changes
 from mapper.cli.common import catalog_options, parse_columns, reports_errors, split_list
 from mapper.cli.config import CONFIG_OPTION, config_for_check
 from mapper.reference import open_reference
+from mapper.stream import STREAMED, check_to
 from mapper.writers import WRITERS, get_writer
 from mapper.writers.text import TextWriter
 
@@ -58,6 +59,15 @@ from mapper.writers.text import TextWriter
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write every format (CSV, XLSX, Parquet, JSON, text) into this folder.",
+)
+@click.option(
+    "--out-format",
+    "out_formats",
+    multiple=True,
+    type=click.Choice(sorted(WRITERS)),
+    help="Write only these formats into --out (repeat the option). With only "
+    + ", ".join(sorted(STREAMED))
+    + " the check streams: memory stays flat for catalogs of any size.",
 )
 @click.option(
     "--policy",
@@ -109,6 +119,7 @@ def check(
     ignore: tuple[str, ...],
     fmt: str,
     out_dir: Path | None,
+    out_formats: tuple[str, ...],
     fail_on: str,
     policy: str | None,
     config_file: Path | None,
@@ -131,19 +142,23 @@ def check(
     if reference is None and cfg.reference is not None:
         reference = Path(cfg.reference)
     ref = open_reference(reference, release, as_of.date() if as_of else None)
-    result = api.check(
-        catalog,
-        ref,
-        as_of=as_of.date() if as_of else None,
-        release=release,
-        select=split_list(select),
-        ignore=split_list(ignore),
-        encoding=encoding,
-        sheet=sheet,
-        columns=parse_columns(columns),
-        policy=policy,
-        severity=cfg.severity,
-    )
+    formats = list(out_formats) or list(WRITERS)
+    options: dict[str, Any] = {
+        "as_of": as_of.date() if as_of else None,
+        "release": release,
+        "select": split_list(select),
+        "ignore": split_list(ignore),
+        "encoding": encoding,
+        "sheet": sheet,
+        "columns": parse_columns(columns),
+        "policy": policy,
+        "severity": cfg.severity,
+    }
+    in_memory = baseline or write_baseline or diff  # these compare whole finding tables
+    if out_dir is not None and set(formats) <= STREAMED and not in_memory:
+        result = check_to(catalog, out_dir, ref, **options)
+    else:
+        result = api.check(catalog, ref, **options)
     full = result.findings
     if write_baseline is not None:
         Baseline.from_findings(full).write(write_baseline)
@@ -176,7 +191,7 @@ def check(
     writer = get_writer(fmt)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        written = [p for w in WRITERS.values() for p in w.write(result, out_dir)]
+        written = [p for name in formats for p in WRITERS[name].write(result, out_dir)]
         click.echo(f"wrote {len(written)} files to {out_dir}/", err=True)
     if isinstance(writer, TextWriter):
         writer.print(result, Console(width=140 if not sys.stdout.isatty() else None))

@@ -1,0 +1,238 @@
+"""Checking catalogs larger than memory: two passes, outputs written by streaming sinks.
+
+The same engine as :func:`mapper.check` (:mod:`mapper.engine`), arranged so that memory does
+not grow with the catalog:
+
+1. One pass over the file in chunks: each chunk's per-row columns (row, local id, price,
+   quantity, product key) go to Arrow files on disk; its distinct products are kept.
+2. The distinct products (a catalog of millions of rows has some hundred thousand) are
+   enriched, checked and assessed in memory, as in :func:`mapper.check`.
+3. The row rules (CAT: duplicate local ids) run on the rows whose local id occurs more than
+   once, found from per-chunk counts of a hash of the id (a hash collision only adds a
+   candidate, which the exact rule then clears).
+4. ``findings.parquet`` and ``items.parquet`` are written by polars' streaming engine from the
+   row files joined with the products; the summary is aggregated from those files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from polars.io.plugins import register_io_source
+
+from mapper.catalog.scan import LazyCatalog, scan_catalog
+from mapper.checking import Checked, prepare
+from mapper.engine import (
+    HASH_SEEDS,
+    PRODUCT,
+    PRODUCT_COLUMNS,
+    collision_free,
+    product_key,
+    stack_findings,
+)
+from mapper.errors import InputError
+from mapper.policy import Policy
+from mapper.reference import Reference
+from mapper.result import CheckResult, item_table
+
+# Output formats a streamed check writes without loading the item table (see mapper check
+# --out-format); the others (XLSX, HTML, JSON, SARIF, …) need every row in memory.
+STREAMED = frozenset({"parquet", "csv", "jsonl", "text"})
+CHUNK_ROWS = 500_000
+COMPACT_EVERY = 8  # chunks between merges of the distinct products seen so far
+ID_HASH_SEED = 0x1D
+CHECK = "product_check"  # a second, independent hash of the product columns
+CHECK_SEED = 0xC4EC
+ROW_FILE_COLUMNS = ("row", "item_id", "unit_price", "quantity", PRODUCT, "id_hash")
+
+
+@dataclass
+class FirstPass:
+    """What one pass over the file leaves: row files, distinct products, repeated ids."""
+
+    row_files: list[Path]
+    products: pl.DataFrame
+    repeated_ids: pl.Series  # hashes of local ids seen on more than one row
+    blank_rows: int
+
+    @property
+    def rows(self) -> pl.LazyFrame:
+        return pl.scan_ipc(self.row_files)
+
+
+def _merge(parts: list[pl.DataFrame]) -> list[pl.DataFrame]:
+    return [pl.concat(parts).unique(subset=[PRODUCT, CHECK])] if parts else []
+
+
+def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
+    """Read the catalog once in chunks; write per-row columns to ``work``, keep products.
+
+    A product is kept once per (key, check) pair: two distinct products sharing a key show up
+    as a key seen twice, unless they also collide under the independent check hash."""
+    products: list[pl.DataFrame] = []
+    files: list[Path] = []
+    blank = [0]
+
+    def take(chunk: pl.DataFrame) -> None:
+        blank[0] += int(chunk.get_column("blank").sum())
+        kept = chunk.filter(~pl.col("blank")).with_columns(pl.col("item_id").str.strip_chars())
+        path = work / f"rows-{len(files):06d}.arrow"
+        kept.select(
+            *ROW_FILE_COLUMNS[:-1], pl.col("item_id").hash(ID_HASH_SEED).alias("id_hash")
+        ).write_ipc(path, compat_level=pl.CompatLevel.oldest())
+        files.append(path)
+        products.append(kept.select(*PRODUCT_COLUMNS, PRODUCT, CHECK).unique([PRODUCT, CHECK]))
+        if len(products) >= COMPACT_EVERY:
+            products[:] = _merge(products)
+
+    keyed = catalog.records.with_columns(
+        product_key(seed), pl.struct(PRODUCT_COLUMNS).hash(CHECK_SEED).alias(CHECK)
+    )
+    # The engine waits for each chunk's callback, so chunks never pile up in memory.
+    keyed.sink_batches(take, chunk_size=CHUNK_ROWS)
+    merged = _merge(products)
+    if not merged or merged[0].is_empty():
+        raise InputError("has a header but no data rows (没有数据行)", file=catalog.path)
+    counts = pl.scan_ipc(files).group_by("id_hash").len().filter(pl.col("len") > 1)
+    return FirstPass(
+        row_files=files,
+        products=merged[0].drop(CHECK),
+        repeated_ids=counts.collect().get_column("id_hash"),
+        blank_rows=blank[0] if catalog.blank_rows is None else catalog.blank_rows,
+    )
+
+
+def _categorical(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text columns as categoricals: looked up for millions of rows, they copy an index."""
+    return frame.with_columns(pl.col(pl.String).cast(pl.Categorical))
+
+
+def _chunked(produce: Callable[[], Iterator[pl.DataFrame]], schema: pl.Schema) -> pl.LazyFrame:
+    """A lazy frame whose rows are the chunks ``produce`` yields, in order, so polars' own
+    streaming sinks write what Python computes chunk by chunk."""
+
+    def source(
+        with_columns: list[str] | None,
+        predicate: pl.Expr | None,
+        n_rows: int | None,
+        batch_size: int | None,
+    ) -> Iterator[pl.DataFrame]:
+        for chunk in produce():
+            if predicate is not None:
+                chunk = chunk.filter(predicate)
+            yield chunk if with_columns is None else chunk.select(with_columns)
+
+    return register_io_source(source, schema=schema, explain_name="mapper chunks")
+
+
+def second_pass(
+    first: FirstPass,
+    checked: Checked,
+    per_row: pl.DataFrame,
+    findings_path: Path,
+    items_path: Path,
+) -> None:
+    """Findings and items, chunk of rows by chunk, written in row order by streaming sinks."""
+    products = _categorical(checked.assessed)
+    product_findings = _categorical(checked.findings).lazy()
+    columns = list(ROW_FILE_COLUMNS[:-1])
+    redo = per_row.get_column("row").unique()
+    # The rows a row rule fired on take their status from all their findings.
+    redo_rows = first.rows.select(columns).filter(pl.col("row").is_in(redo.implode()))
+    redo_findings = stack_findings(redo_rows, product_findings, per_row.lazy()).collect()
+
+    def findings() -> Iterator[pl.DataFrame]:
+        for path in first.row_files:
+            rows = pl.read_ipc(path, columns=columns)
+            own = per_row.filter(pl.col("row").is_in(rows.get_column("row").implode()))
+            yield stack_findings(rows.lazy(), product_findings, own.lazy()).collect(
+                engine="in-memory"
+            )
+
+    def items() -> Iterator[pl.DataFrame]:
+        for path in first.row_files:
+            rows = pl.read_ipc(path, columns=columns).lazy()
+            table = item_table(rows, products, PRODUCT, redo_findings.lazy(), redo)
+            yield table.collect(engine="in-memory")
+
+    empty = pl.read_ipc(first.row_files[0], columns=columns).clear()
+    findings_schema = stack_findings(
+        empty.lazy(), product_findings, per_row.lazy()
+    ).collect_schema()
+    items_schema = item_table(empty.lazy(), products, PRODUCT, redo_findings.lazy(), redo)
+    _chunked(findings, findings_schema).sink_parquet(findings_path)
+    _chunked(items, items_schema.collect_schema()).sink_parquet(items_path)
+
+
+def check_to(
+    catalog: str | Path,
+    out_dir: str | Path,
+    reference: Reference | str | Path | None = None,
+    *,
+    as_of: date | None = None,
+    release: str | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    encoding: str | None = None,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    policy: str | Path | Policy | None = None,
+    severity: Mapping[str, str] | None = None,
+) -> CheckResult:
+    """Check a catalog of any size, writing ``findings.parquet`` and ``items.parquet`` into
+    ``out_dir``; memory stays flat as the catalog grows. Arguments as :func:`mapper.check`.
+
+    The result's findings and items read those files (items only when asked for).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    setup = prepare(
+        reference,
+        as_of=as_of,
+        release=release,
+        select=select,
+        ignore=ignore,
+        policy=policy,
+        severity=severity,
+    )
+    findings_path, items_path = out / "findings.parquet", out / "items.parquet"
+    with scan_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns) as cat:
+        work = Path(tempfile.mkdtemp(prefix=".mapper-", dir=out))
+        try:
+            try:
+                first = _first_pass_exact(cat, work)
+            except pl.exceptions.PolarsError as error:
+                raise cat.explain(error) from error
+            checked = setup.check_products(first.products)
+            # Only rows whose local id hash repeats can carry a CAT finding.
+            repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
+            per_row = setup.check_rows(first.rows.filter(repeated), checked.enriched)
+            second_pass(first, checked, per_row, findings_path, items_path)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        path, source = cat.path, cat.source
+    return setup.result(
+        pl.read_parquet(findings_path),
+        pl.scan_parquet(items_path),
+        catalog=path,
+        encoding=source,
+        blank_rows=first.blank_rows,
+        written={"findings": findings_path, "items": items_path},
+    )
+
+
+def _first_pass_exact(catalog: LazyCatalog, work: Path) -> FirstPass:
+    """:func:`first_pass` with a product key no two distinct products share (else re-keyed)."""
+    for seed in HASH_SEEDS:
+        first = first_pass(catalog, work, seed)
+        if collision_free(first.products):
+            return first
+        for part in work.glob("rows-*.arrow"):  # pragma: no cover - a 64-bit collision
+            part.unlink()
+    raise RuntimeError("product keys collide under every seed")  # pragma: no cover

@@ -1,0 +1,116 @@
+"""The streamed check (mapper.stream.check_to, `mapper check --out DIR --out-format parquet`)
+gives exactly what the in-memory check gives, from files, without leaving work files behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from polars.testing import assert_frame_equal
+
+import mapper
+from mapper.cli.main import cli
+from mapper.stream import check_to
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_catalogs"
+AS_OF = dt.date(2026, 11, 23)
+
+
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pharmacy_catalog_gbk.csv",
+        "hospital_catalog_gbk.csv",
+        "hospital_catalog.xlsx",
+        "pharmacy_catalog.xlsx",
+    ],
+)
+def test_streamed_check_equals_the_in_memory_check(name: str, tmp_path: Path) -> None:
+    eager = mapper.check(SAMPLES / name, as_of=AS_OF, policy="harbin-2021")
+    streamed = check_to(SAMPLES / name, tmp_path, as_of=AS_OF, policy="harbin-2021")
+    assert_frame_equal(streamed.findings, eager.findings)
+    assert_frame_equal(as_text(streamed.items), eager.items)
+    assert streamed.summary.to_dict() == eager.summary.to_dict()
+    assert streamed.blank_rows == eager.blank_rows
+    assert streamed.exit_code() == eager.exit_code()
+    # Only the outputs remain: the per-row work files are gone.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.parquet", "items.parquet"]
+
+
+def test_duplicate_local_ids_found_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CAT rules see the whole catalog even when its rows arrive in many chunks."""
+    import mapper.stream as stream
+
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 50)
+    monkeypatch.setattr(stream, "COMPACT_EVERY", 2)
+    source = SAMPLES / "hospital_catalog_gbk.csv"
+    eager = mapper.check(source, as_of=AS_OF)
+    streamed = check_to(source, tmp_path, as_of=AS_OF)
+    assert_frame_equal(streamed.findings, eager.findings)
+    cat = streamed.findings.filter(pl.col("rule").str.starts_with("CAT"))
+    assert (
+        cat.height > 0
+        and cat.height == eager.findings.filter(pl.col("rule").str.starts_with("CAT")).height
+    )
+    assert_frame_equal(as_text(streamed.items), eager.items)
+
+
+def test_cli_streams_when_only_streamable_formats_are_asked(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            str(SAMPLES / "hospital_catalog_gbk.csv"),
+            "--as-of",
+            "2026-11-23",
+            "--out",
+            str(out),
+            "--out-format",
+            "parquet",
+            "--out-format",
+            "csv",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 1, result.output  # the sample has planted errors
+    eager = mapper.check(SAMPLES / "hospital_catalog_gbk.csv", as_of=AS_OF)
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["rows_read"] == eager.summary.rows_read == 1996
+    assert summary["by_status"] == eager.summary.by_status
+    items = pl.read_parquet(out / "items.parquet")
+    assert items.height == 1996 and items.get_column("row").is_sorted()
+    assert pl.read_csv(out / "items.csv").height == 1996
+    assert pl.read_parquet(out / "findings.parquet").height == eager.findings.height
+    assert not list(out.glob(".mapper-*"))  # work files removed
+    assert not (out / "report.xlsx").exists()
+
+
+def test_cli_streamed_bad_file_names_file_and_row(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            str(SAMPLES / "broken_ragged_rows.csv"),
+            "--out",
+            str(tmp_path),
+            "--out-format",
+            "parquet",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "broken_ragged_rows.csv" in result.output
+    assert "row" in result.output.lower() or "行" in result.output
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.glob(".mapper-*"))
