@@ -28,7 +28,8 @@ from mapper import codes, normalize
 from mapper.fields import EXPECTED_SYSTEM, FIELD_NAMES, line_type_of
 from mapper.reference import Reference
 from mapper.reference.schema import REFERENCE_SCHEMA
-from mapper.rules import FINDINGS_SCHEMA, ROW_KEYS, CheckContext, Rule
+from mapper.rules import FINDINGS_SCHEMA, ROW_KEYS, RULES, CheckContext, Rule
+from mapper.rules.attributes import AttributeRule
 
 # Attribute columns compared by the ATT rules, with the kind of key that folds them.
 CATALOG_KEYS = {
@@ -92,7 +93,7 @@ def split(source: pl.LazyFrame) -> Split:
 
 
 def reference_lookup(reference: Reference, code_keys: pl.Series) -> pl.DataFrame:
-    """The release's records for ``code_keys``, columns prefixed ``ref_``, with keys."""
+    """The release's records for ``code_keys``, columns prefixed ``ref_``."""
     records = (
         reference.scan()
         .filter(pl.col("code").is_in(code_keys.drop_nulls().unique().implode()))
@@ -104,7 +105,7 @@ def reference_lookup(reference: Reference, code_keys: pl.Series) -> pl.DataFrame
         )
         .collect()
     )
-    return normalize.add_keys(records, REFERENCE_KEYS)
+    return records
 
 
 def line_types(categories: pl.Series) -> dict[str | None, str]:
@@ -133,13 +134,28 @@ def code_columns(frame: pl.DataFrame) -> list[pl.Expr]:
     ]
 
 
+def comparisons() -> dict[str, pl.Expr]:
+    """Per attribute column, the rows where some attribute rule compares its folded value."""
+    needs: dict[str, list[pl.Expr]] = {}
+    for cls in RULES.values():
+        if issubclass(cls, AttributeRule):
+            rule = cls()
+            for column in rule.folds():
+                needs.setdefault(column, []).append(rule.compares())
+    return {column: pl.any_horizontal(exprs) for column, exprs in needs.items()}
+
+
 def enrich(products: pl.DataFrame, reference: Reference) -> pl.DataFrame:
-    """Add the columns the product rules read to a frame of products (or catalog rows)."""
+    """Add the columns the product rules read to a frame of products (or catalog rows).
+
+    Comparison keys (the costly folding of names, specs, makers) are computed only where an
+    attribute rule compares them: with the reference record's own text most rows need none.
+    """
     kinds = line_types(products.get_column("line_type"))
-    keyed = normalize.add_keys(products.with_columns(code_columns(products)), CATALOG_KEYS)
-    lookup = reference_lookup(reference, keyed.get_column("code_key"))
-    return (
-        keyed.lazy()
+    coded = products.with_columns(code_columns(products))
+    lookup = reference_lookup(reference, coded.get_column("code_key"))
+    joined = (
+        coded.lazy()
         .with_columns(line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String))
         .with_columns(
             code_well_formed=codes.well_formed_expr(pl.col("code_key")).fill_null(False),
@@ -152,6 +168,15 @@ def enrich(products: pl.DataFrame, reference: Reference) -> pl.DataFrame:
         .with_columns(pl.col("ref_found").fill_null(False))
         .collect()
     )
+    needs = comparisons()
+    compared = pl.any_horizontal(list(needs.values()))
+    # Fold only the rows some rule compares, then put every row back in its place.
+    numbered = joined.with_row_index("_at")
+    folded = normalize.add_keys(
+        numbered.filter(compared), {**CATALOG_KEYS, **REFERENCE_KEYS}, needs
+    )
+    rest = numbered.filter(~compared)
+    return pl.concat([folded, rest], how="diagonal").sort("_at").drop("_at")
 
 
 def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:

@@ -196,10 +196,14 @@ def map_distinct(frame: pl.DataFrame, column: str, exprs: dict[str, pl.Expr]) ->
     ]
 
 
-def add_keys(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+def add_keys(
+    frame: pl.DataFrame, columns: dict[str, str], where: dict[str, pl.Expr] | None = None
+) -> pl.DataFrame:
     """Add ``<column>_key`` for each column (mapped to its attribute kind).
 
     Spec columns also get ``<column>_mg`` and ``<column>_dim`` (strength and its dimension).
+    With ``where``, a column's values are folded only on the rows its expression selects
+    (other rows get the key of a value they share with those, else null).
     """
     added: list[pl.Expr] = []
     for column, kind in columns.items():
@@ -207,5 +211,6 @@ def add_keys(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
         exprs = {key_name: ATTRIBUTE_KEYS[kind](pl.col(column))}
         if kind == "spec":
             exprs.update(strength_columns(key_name, ATTRIBUTE_KEYS[kind](pl.col(column))))
-        added.extend(map_distinct(frame, column, exprs))
+        rows = frame if where is None else frame.filter(where.get(column, pl.lit(False)))
+        added.extend(map_distinct(rows, column, exprs))
     return frame.with_columns(added)

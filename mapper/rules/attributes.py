@@ -27,13 +27,26 @@ class AttributeRule(Rule):
         "from the reference record: reference '{expected}', catalog '{actual}'"
     )
 
+    def folds(self) -> tuple[str, ...]:
+        """The columns whose ``<column>_key`` (comparison key) :meth:`agrees` reads."""
+        return (self.field, self.ref_column)
+
     def agrees(self) -> pl.Expr:
         """True where the folded values agree: by default one key contains the other."""
         return nz.either_contains(pl.col(f"{self.field}_key"), pl.col(f"{self.ref_column}_key"))
 
-    def condition(self, ctx: CheckContext) -> pl.Expr:
+    def same_text(self) -> pl.Expr:
+        """True where the catalog has the reference's very text (then the keys agree too)."""
+        return (pl.col(self.field) == pl.col(self.ref_column)).fill_null(False)
+
+    def compares(self) -> pl.Expr:
+        """True where the folded values must be compared: a reference record, a value on both
+        sides, and not the same text. The engine folds only these rows' values."""
         both = pl.col(self.field).is_not_null() & pl.col(self.ref_column).is_not_null()
-        return pl.col("ref_found") & both & ~self.agrees().fill_null(True)
+        return pl.col("ref_found") & both & ~self.same_text()
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        return self.compares() & ~self.agrees().fill_null(True)
 
     def expected(self, ctx: CheckContext) -> pl.Expr:
         return pl.col(self.ref_column)
@@ -81,6 +94,13 @@ class NameMismatch(AttributeRule):
     field = "name"
     ref_column = "ref_name"
 
+    def folds(self) -> tuple[str, ...]:
+        return ("name", "trade_name", "ref_name", "ref_generic_name")
+
+    def same_text(self) -> pl.Expr:
+        pairs = [(a, b) for a in ("name", "trade_name") for b in ("ref_name", "ref_generic_name")]
+        return pl.any_horizontal([(pl.col(a) == pl.col(b)).fill_null(False) for a, b in pairs])
+
     def agrees(self) -> pl.Expr:
         local = [pl.col("name_key"), pl.col("trade_name_key")]
         ref = [pl.col("ref_name_key"), pl.col("ref_generic_name_key")]
@@ -115,10 +135,10 @@ class SpecMismatch(AttributeRule):
     field = "spec"
     ref_column = "ref_spec"
 
-    def condition(self, ctx: CheckContext) -> pl.Expr:
+    def compares(self) -> pl.Expr:
         # A reference spec without a number (净制, 切片: how a herbal piece is processed) says
         # nothing about the catalog's pack size or strength.
-        return super().condition(ctx) & pl.col("ref_spec").str.contains("[0-9]")
+        return super().compares() & pl.col("ref_spec").str.contains("[0-9]").fill_null(False)
 
     def agrees(self) -> pl.Expr:
         local = pl.col("spec_strengths").str.split("|")
