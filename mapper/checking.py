@@ -10,7 +10,17 @@ from pathlib import Path
 
 import polars as pl
 
-from mapper.engine import PRODUCT, enrich, product_rules, row_facts, row_rules, run_rules, today
+from mapper.engine import (
+    PRODUCT,
+    code_keys,
+    enrich,
+    product_rules,
+    reference_lookup,
+    row_facts,
+    row_rules,
+    run_rules,
+    today,
+)
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.readiness import institution_ready, payment_summary
 from mapper.reference import Reference
@@ -23,6 +33,11 @@ from mapper.result import (
     summarise,
 )
 from mapper.rules import CheckContext, Rule, select_rules
+
+
+def categorical(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text columns as categoricals: looked up for millions of rows, they copy an index."""
+    return frame.with_columns(pl.col(pl.String).cast(pl.Categorical))
 
 
 @dataclass
@@ -44,15 +59,39 @@ class Setup:
     ctx: CheckContext
     overrides: dict[str, str] = field(default_factory=dict)
 
-    def check_products(self, products: pl.DataFrame) -> Checked:
-        """Enrich the distinct products, run the product rules, assess payment."""
-        enriched = enrich(products, self.reference)
+    def check_products(self, products: pl.DataFrame, chunk: int | None = None) -> Checked:
+        """Enrich the distinct products, run the product rules, assess payment.
+
+        With ``chunk``, ``chunk`` products at a time (each product's check is its own), and
+        only what the rows need is kept: the findings, the item columns (categorical) and
+        each product's code key instead of the whole enriched frame. Memory then holds one
+        chunk's enrichment, not every product's."""
+        size = chunk or max(products.height, 1)
+        # One reference lookup for every chunk: each is a scan of the whole release.
+        codes = code_keys(products.with_columns(pl.col("code").cast(pl.String)))
+        lookup = reference_lookup(self.reference, codes) if chunk else None
+        parts = [self._check(products.slice(at, size), lookup)
+                 for at in range(0, max(products.height, 1), size)]  # fmt: skip
+        return Checked(
+            enriched=pl.concat([p.enriched for p in parts]),
+            findings=pl.concat([p.findings for p in parts]),
+            assessed=pl.concat([p.assessed for p in parts]),
+        )
+
+    def _check(self, products: pl.DataFrame, lookup: pl.DataFrame | None) -> Checked:
+        narrow = lookup is not None
+        products = products.with_columns(pl.col(pl.Categorical).cast(pl.String))
+        enriched = enrich(products, self.reference, lookup)
         found = override_severity(
             run_rules(enriched.lazy(), product_rules(self.rules), self.ctx, (PRODUCT,)),
             self.overrides,
         ).collect()
         items = product_items(enriched.lazy(), found.lazy(), PRODUCT).collect()
-        return Checked(enriched, found, assess(items, self.policy, self.ctx.as_of))
+        assessed = assess(items, self.policy, self.ctx.as_of)
+        if narrow:
+            enriched = enriched.select(PRODUCT, "code_key")
+            found, assessed = categorical(found), categorical(assessed)
+        return Checked(enriched, found, assessed)
 
     def check_rows(self, rows: pl.LazyFrame, enriched: pl.DataFrame) -> pl.DataFrame:
         """The row rules' findings (CAT) on ``rows`` (all rows, or every row that can fire)."""

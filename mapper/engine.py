@@ -145,15 +145,25 @@ def comparisons() -> dict[str, pl.Expr]:
     return {column: pl.any_horizontal(exprs) for column, exprs in needs.items()}
 
 
-def enrich(products: pl.DataFrame, reference: Reference) -> pl.DataFrame:
+def code_keys(products: pl.DataFrame) -> pl.Series:
+    """The lookup key of every product's code."""
+    return products.select(code_columns(products)[1]).get_column("code_key")
+
+
+def enrich(
+    products: pl.DataFrame, reference: Reference, lookup: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Add the columns the product rules read to a frame of products (or catalog rows).
 
-    Comparison keys (the costly folding of names, specs, makers) are computed only where an
-    attribute rule compares them: with the reference record's own text most rows need none.
+    ``lookup`` is :func:`reference_lookup` for (at least) these products' codes, when the
+    caller has it already. Comparison keys (the costly folding of names, specs, makers) are
+    computed only where an attribute rule compares them: with the reference record's own
+    text most rows need none.
     """
     kinds = line_types(products.get_column("line_type"))
     coded = products.with_columns(code_columns(products))
-    lookup = reference_lookup(reference, coded.get_column("code_key"))
+    if lookup is None:
+        lookup = reference_lookup(reference, coded.get_column("code_key"))
     joined = (
         coded.lazy()
         .with_columns(line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String))
@@ -171,12 +181,12 @@ def enrich(products: pl.DataFrame, reference: Reference) -> pl.DataFrame:
     needs = comparisons()
     compared = pl.any_horizontal(list(needs.values()))
     # Fold only the rows some rule compares, then put every row back in its place.
-    numbered = joined.with_row_index("_at")
+    numbered = joined.with_row_index("_at").with_columns(_compared=compared)
     folded = normalize.add_keys(
-        numbered.filter(compared), {**CATALOG_KEYS, **REFERENCE_KEYS}, needs
+        numbered.filter("_compared"), {**CATALOG_KEYS, **REFERENCE_KEYS}, needs
     )
-    rest = numbered.filter(~compared)
-    return pl.concat([folded, rest], how="diagonal").sort("_at").drop("_at")
+    rest = numbered.filter(~pl.col("_compared"))
+    return pl.concat([folded, rest], how="diagonal").sort("_at").drop("_at", "_compared")
 
 
 def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:

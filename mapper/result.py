@@ -174,15 +174,16 @@ def item_table(
     ``key``), and its status. Rows in ``redo`` (those a row rule fired on) take their status
     from all their findings instead of their product's.
 
-    Product columns are gathered by position, batch by batch, rather than joined: in polars'
-    streaming engine that keeps the rows' order and flat memory, where an order-keeping join
-    costs more than the whole lookup."""
+    Product columns are gathered by position, batch by batch, rather than joined: that keeps
+    the rows' order, and a binary search in the products sorted by key (pass them sorted to
+    skip the sort) builds no hash table per batch."""
+    if not products.get_column(key).is_sorted():
+        products = products.sort(key)
     keys = products.get_column(key)
-    position = pl.int_range(products.height, dtype=pl.UInt32, eager=True)
     looked_up = products.drop(key)
 
     def with_product(batch: pl.DataFrame) -> pl.DataFrame:
-        found = looked_up[batch.get_column(key).replace_strict(keys, position)]
+        found = looked_up[keys.search_sorted(batch.get_column(key), side="left")]
         return batch.drop(key).hstack(found)
 
     schema: dict[str, pl.DataType] = {c: pl.String() for c in PER_ROW}

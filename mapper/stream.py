@@ -27,7 +27,7 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from mapper.catalog.scan import LazyCatalog, scan_catalog
-from mapper.checking import Checked, prepare
+from mapper.checking import Checked, categorical, prepare
 from mapper.engine import (
     HASH_SEEDS,
     PRODUCT,
@@ -45,6 +45,7 @@ from mapper.result import CheckResult, item_table
 # --out-format); the others (XLSX, HTML, JSON, SARIF, …) need every row in memory.
 STREAMED = frozenset({"parquet", "csv", "jsonl", "text"})
 CHUNK_ROWS = 500_000
+PRODUCT_CHUNK = 250_000  # distinct products checked at a time
 COMPACT_EVERY = 8  # chunks between merges of the distinct products seen so far
 ID_HASH_SEED = 0x1D
 CHECK = "product_check"  # a second, independent hash of the product columns
@@ -87,7 +88,9 @@ def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
             *ROW_FILE_COLUMNS[:-1], pl.col("item_id").hash(ID_HASH_SEED).alias("id_hash")
         ).write_ipc(path, compat_level=pl.CompatLevel.oldest())
         files.append(path)
-        products.append(kept.select(*PRODUCT_COLUMNS, PRODUCT, CHECK).unique([PRODUCT, CHECK]))
+        # Kept as categoricals: the strings of millions of products are stored once.
+        distinct = kept.select(*PRODUCT_COLUMNS, PRODUCT, CHECK).unique([PRODUCT, CHECK])
+        products.append(categorical(distinct))
         if len(products) >= COMPACT_EVERY:
             products[:] = _merge(products)
 
@@ -106,11 +109,6 @@ def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
         repeated_ids=counts.collect().get_column("id_hash"),
         blank_rows=blank[0] if catalog.blank_rows is None else catalog.blank_rows,
     )
-
-
-def _categorical(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text columns as categoricals: looked up for millions of rows, they copy an index."""
-    return frame.with_columns(pl.col(pl.String).cast(pl.Categorical))
 
 
 def _chunked(produce: Callable[[], Iterator[pl.DataFrame]], schema: pl.Schema) -> pl.LazyFrame:
@@ -139,8 +137,8 @@ def second_pass(
     items_path: Path,
 ) -> None:
     """Findings and items, chunk of rows by chunk, written in row order by streaming sinks."""
-    products = _categorical(checked.assessed)
-    product_findings = _categorical(checked.findings).lazy()
+    products = categorical(checked.assessed).sort(PRODUCT)  # sorted once for item_table
+    product_findings = categorical(checked.findings).lazy()
     columns = list(ROW_FILE_COLUMNS[:-1])
     redo = per_row.get_column("row").unique()
     # The rows a row rule fired on take their status from all their findings.
@@ -209,7 +207,7 @@ def check_to(
                 first = _first_pass_exact(cat, work)
             except pl.exceptions.PolarsError as error:
                 raise cat.explain(error) from error
-            checked = setup.check_products(first.products)
+            checked = setup.check_products(first.products, chunk=PRODUCT_CHUNK)
             # Only rows whose local id hash repeats can carry a CAT finding.
             repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
             per_row = setup.check_rows(first.rows.filter(repeated), checked.enriched)

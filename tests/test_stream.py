@@ -48,11 +48,13 @@ def test_streamed_check_equals_the_in_memory_check(name: str, tmp_path: Path) ->
 def test_duplicate_local_ids_found_across_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """CAT rules see the whole catalog even when its rows arrive in many chunks."""
+    """CAT rules see the whole catalog when its rows arrive in many chunks, and products
+    checked in chunks give the same findings."""
     import mapper.stream as stream
 
     monkeypatch.setattr(stream, "CHUNK_ROWS", 50)
     monkeypatch.setattr(stream, "COMPACT_EVERY", 2)
+    monkeypatch.setattr(stream, "PRODUCT_CHUNK", 120)
     source = SAMPLES / "hospital_catalog_gbk.csv"
     eager = mapper.check(source, as_of=AS_OF)
     streamed = check_to(source, tmp_path, as_of=AS_OF)
