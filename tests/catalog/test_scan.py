@@ -92,7 +92,8 @@ def test_shipped_catalogs_read_the_same(name: str, sizes: str) -> None:
     try:
         cat = read_catalog(path)
     except InputError:
-        pytest.skip("read_catalog refuses it")
+        assert_same(path)  # refused: the streaming reader gives the very same error
+        return
     with scan_catalog(path) as lazy:
         assert_frame_equal(lazy.frame().collect(), cat.frame)
         assert lazy.count_blank_rows() == cat.blank_rows
