@@ -14,7 +14,7 @@ from mapper.checking import Setup, prepare
 from mapper.engine import PRODUCT, PRODUCT_COLUMNS, row_facts, split, stack_findings
 from mapper.policy import Policy
 from mapper.reference import Reference
-from mapper.result import CheckResult, item_table
+from mapper.result import CheckResult, item_table, row_status
 from mapper.rules import CheckContext, Rule
 
 
@@ -107,8 +107,8 @@ def run(
     rows = parts.rows.lazy()
     per_row = setup.check_rows(rows, checked.enriched)
     findings = stack_findings(rows, checked.findings.lazy(), per_row.lazy()).collect()
-    redo = per_row.get_column("row").unique()
-    items = item_table(rows, checked.assessed, PRODUCT, findings.lazy(), redo).collect()
+    redone = row_status(findings.lazy(), per_row.get_column("row").unique())
+    items = item_table(rows, checked.assessed, PRODUCT, redone).collect()
     return Pipeline(
         catalog=cat,
         setup=setup,

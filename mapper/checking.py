@@ -68,8 +68,10 @@ class Setup:
         chunk's enrichment, not every product's."""
         size = chunk or max(products.height, 1)
         # One reference lookup for every chunk: each is a scan of the whole release.
-        codes = code_keys(products.with_columns(pl.col("code").cast(pl.String)))
-        lookup = reference_lookup(self.reference, codes) if chunk else None
+        lookup = None
+        if chunk:
+            codes = code_keys(products.with_columns(pl.col("code").cast(pl.String)))
+            lookup = reference_lookup(self.reference, codes)
         parts = [self._check(products.slice(at, size), lookup)
                  for at in range(0, max(products.height, 1), size)]  # fmt: skip
         return Checked(

@@ -51,6 +51,7 @@ HASH_SEEDS = (0x6D617070, 0x5EED1, 0x5EED2, 0x5EED3)
 
 
 def product_key(seed: int) -> pl.Expr:
+    """A 64-bit hash of the product columns (as text: a categorical column hashes otherwise)."""
     return pl.struct(PRODUCT_COLUMNS).hash(seed).alias(PRODUCT)
 
 
@@ -94,7 +95,7 @@ def split(source: pl.LazyFrame) -> Split:
 
 def reference_lookup(reference: Reference, code_keys: pl.Series) -> pl.DataFrame:
     """The release's records for ``code_keys``, columns prefixed ``ref_``."""
-    records = (
+    return (
         reference.scan()
         .filter(pl.col("code").is_in(code_keys.drop_nulls().unique().implode()))
         .unique(subset="code", keep="first", maintain_order=False)
@@ -105,7 +106,6 @@ def reference_lookup(reference: Reference, code_keys: pl.Series) -> pl.DataFrame
         )
         .collect()
     )
-    return records
 
 
 def line_types(categories: pl.Series) -> dict[str | None, str]:
@@ -199,6 +199,10 @@ def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+KEY_TYPES: dict[str, pl.DataType] = {**FINDINGS_SCHEMA, PRODUCT: pl.UInt64()}
+FINDING_COLUMNS = {k: v for k, v in FINDINGS_SCHEMA.items() if k not in ROW_KEYS}
+
+
 def run_rules(
     enriched: pl.LazyFrame, rules: Sequence[Rule], ctx: CheckContext, keys: Sequence[str] = ROW_KEYS
 ) -> pl.LazyFrame:
@@ -208,10 +212,6 @@ def run_rules(
     if not parts:
         return pl.LazyFrame(schema=schema)
     return pl.concat(parts, how="vertical").cast(schema)  # type: ignore[arg-type]
-
-
-KEY_TYPES: dict[str, pl.DataType] = {**FINDINGS_SCHEMA, PRODUCT: pl.UInt64()}
-FINDING_COLUMNS = {k: v for k, v in FINDINGS_SCHEMA.items() if k not in ROW_KEYS}
 
 
 def product_rules(rules: Sequence[Rule]) -> list[Rule]:

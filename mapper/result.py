@@ -167,12 +167,19 @@ def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> p
     ).join(finding_status(findings, key), on=key, how="left", maintain_order="left")
 
 
+def row_status(findings: pl.LazyFrame, redo: pl.Series) -> pl.DataFrame:
+    """The status parts of the rows in ``redo`` (those a row rule fired on) from all their
+    findings, sorted by row."""
+    chosen = findings.filter(pl.col("row").is_in(redo.implode()))
+    return finding_status(chosen, "row").sort("row").collect()
+
+
 def item_table(
-    rows: pl.LazyFrame, products: pl.DataFrame, key: str, findings: pl.LazyFrame, redo: pl.Series
+    rows: pl.LazyFrame, products: pl.DataFrame, key: str, redone: pl.DataFrame
 ) -> pl.LazyFrame:
     """One row per catalog row, in catalog order: its own columns, its product's (looked up on
-    ``key``), and its status. Rows in ``redo`` (those a row rule fired on) take their status
-    from all their findings instead of their product's.
+    ``key``), and its status. Rows in ``redone`` (:func:`row_status`) take their status from
+    there instead of their product's.
 
     Product columns are gathered by position, batch by batch, rather than joined: that keeps
     the rows' order, and a binary search in the products sorted by key (pass them sorted to
@@ -188,11 +195,7 @@ def item_table(
 
     schema: dict[str, pl.DataType] = {c: pl.String() for c in PER_ROW}
     schema.update({"row": pl.Int64(), **looked_up.schema})
-    redone = (
-        finding_status(findings.filter(pl.col("row").is_in(redo.implode())), "row")
-        .with_columns(pl.col(c).cast(products.schema[c]) for c in STATUS_PARTS)
-        .collect()
-    )
+    redone = redone.with_columns(pl.col(c).cast(products.schema[c]) for c in STATUS_PARTS)
     # A row rule fired: the row's own status replaces its product's.
     status = [pl.coalesce(f"{c}_row", c).alias(c) for c in STATUS_PARTS]
     counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]

@@ -1,17 +1,19 @@
-"""Checking catalogs larger than memory: two passes, outputs written by streaming sinks.
+"""Checking catalogs larger than memory: chunked passes, outputs written by streaming sinks.
 
-The same engine as :func:`mapper.check` (:mod:`mapper.engine`), arranged so that memory does
-not grow with the catalog:
+The same engine as :func:`mapper.check` (:mod:`mapper.engine`, :mod:`mapper.checking`),
+arranged so that memory holds the distinct products and one chunk, not the catalog:
 
-1. One pass over the file in chunks: each chunk's per-row columns (row, local id, price,
-   quantity, product key) go to Arrow files on disk; its distinct products are kept.
-2. The distinct products (a catalog of millions of rows has some hundred thousand) are
-   enriched, checked and assessed in memory, as in :func:`mapper.check`.
-3. The row rules (CAT: duplicate local ids) run on the rows whose local id occurs more than
-   once, found from per-chunk counts of a hash of the id (a hash collision only adds a
-   candidate, which the exact rule then clears).
-4. ``findings.parquet`` and ``items.parquet`` are written by polars' streaming engine from the
-   row files joined with the products; the summary is aggregated from those files.
+1. One pass over the file in chunks (``sink_batches``: the reader waits for each chunk): each
+   chunk's per-row columns (row, local id, price, quantity, product key, a hash of the local
+   id) go to Arrow files on disk; its distinct products are kept, as categoricals.
+2. The distinct products are enriched, checked and assessed ``PRODUCT_CHUNK`` at a time
+   against one reference lookup; only findings, item columns and code keys are kept.
+3. The row rules (CAT: duplicate local ids) run on the rows whose local-id hash occurs more
+   than once over all row files (a hash collision only adds a candidate, which the exact rule
+   then clears).
+4. ``findings.parquet`` and ``items.parquet`` are computed file of rows by file of rows in
+   Python (product columns gathered by binary search on the sorted key) and written in row
+   order by polars' Parquet sink; the summary is aggregated from those files.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 from polars.io.plugins import register_io_source
 
 from mapper.catalog.scan import LazyCatalog, scan_catalog
@@ -39,7 +42,7 @@ from mapper.engine import (
 from mapper.errors import InputError
 from mapper.policy import Policy
 from mapper.reference import Reference
-from mapper.result import CheckResult, item_table
+from mapper.result import CheckResult, item_table, row_status
 
 # Output formats a streamed check writes without loading the item table (see mapper check
 # --out-format); the others (XLSX, HTML, JSON, SARIF, …) need every row in memory.
@@ -143,27 +146,33 @@ def second_pass(
     redo = per_row.get_column("row").unique()
     # The rows a row rule fired on take their status from all their findings.
     redo_rows = first.rows.select(columns).filter(pl.col("row").is_in(redo.implode()))
-    redo_findings = stack_findings(redo_rows, product_findings, per_row.lazy()).collect()
+    redone = row_status(stack_findings(redo_rows, product_findings, per_row.lazy()), redo)
+    redone_rows = redone.get_column("row")
 
     def findings() -> Iterator[pl.DataFrame]:
         for path in first.row_files:
             rows = pl.read_ipc(path, columns=columns)
             own = per_row.filter(pl.col("row").is_in(rows.get_column("row").implode()))
-            yield stack_findings(rows.lazy(), product_findings, own.lazy()).collect(
-                engine="in-memory"
-            )
+            found = stack_findings(rows.lazy(), product_findings, own.lazy())
+            yield found.collect(engine="in-memory")
 
     def items() -> Iterator[pl.DataFrame]:
         for path in first.row_files:
-            rows = pl.read_ipc(path, columns=columns).lazy()
-            table = item_table(rows, products, PRODUCT, redo_findings.lazy(), redo)
+            rows = pl.read_ipc(path, columns=columns)
+            if rows.is_empty():
+                continue
+            # A file's rows are consecutive: its share of the redone rows is one slice.
+            numbers = rows.get_column("row")
+            start = redone_rows.search_sorted(int(numbers[0]), side="left")
+            stop = redone_rows.search_sorted(int(numbers[-1]), side="right")
+            table = item_table(rows.lazy(), products, PRODUCT, redone.slice(start, stop - start))
             yield table.collect(engine="in-memory")
 
     empty = pl.read_ipc(first.row_files[0], columns=columns).clear()
     findings_schema = stack_findings(
         empty.lazy(), product_findings, per_row.lazy()
     ).collect_schema()
-    items_schema = item_table(empty.lazy(), products, PRODUCT, redo_findings.lazy(), redo)
+    items_schema = item_table(empty.lazy(), products, PRODUCT, redone.clear())
     _chunked(findings, findings_schema).sink_parquet(findings_path)
     _chunked(items, items_schema.collect_schema()).sink_parquet(items_path)
 
@@ -205,7 +214,7 @@ def check_to(
         try:
             try:
                 first = _first_pass_exact(cat, work)
-            except pl.exceptions.PolarsError as error:
+            except (pl.exceptions.PolarsError, pa.ArrowException) as error:
                 raise cat.explain(error) from error
             checked = setup.check_products(first.products, chunk=PRODUCT_CHUNK)
             # Only rows whose local id hash repeats can carry a CAT finding.

@@ -116,3 +116,28 @@ def test_cli_streamed_bad_file_names_file_and_row(tmp_path: Path) -> None:
     assert "row" in result.output.lower() or "行" in result.output
     assert "Traceback" not in result.output
     assert not list(tmp_path.glob(".mapper-*"))
+
+
+def test_bad_byte_after_pyarrow_takes_over_names_the_row(tmp_path: Path) -> None:
+    """A quote inside an unquoted cell hands the file to pyarrow; a bad byte beyond the
+    encoding-detection prefix must still end in the eager reader's error, with its row."""
+    rows = [b"code,name,spec"] + [f"T{i:09d},drug{i},{i}g".encode() for i in range(1, 200_001)]
+    rows[10] = b'T000000010,12"x,1g'
+    rows[190_000] = b"T000190000,\xff\xfe,1g"  # neither UTF-8 nor GB18030, ~5 MB in
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["check", str(path), "--select", "COD001", "--out", str(out), "--out-format", "parquet"],
+    )
+    assert result.exit_code == 2
+    assert "row 190001" in result.output and "unexpected" not in result.output
+    assert not list(out.glob(".mapper-*"))
+
+
+def test_out_format_needs_out() -> None:
+    result = CliRunner().invoke(
+        cli, ["check", str(SAMPLES / "pharmacy_catalog_gbk.csv"), "--out-format", "parquet"]
+    )
+    assert result.exit_code == 2 and "--out" in result.output

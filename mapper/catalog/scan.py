@@ -112,9 +112,15 @@ class LazyCatalog:
         if isinstance(error, InputError):  # the stream's own are read_catalog's
             return error
         try:
-            read_catalog(self.path, **self.options)
+            eager = read_catalog(self.path, **self.options)
         except InputError as exc:
             return exc
+        if eager.source != self.source:  # decided on the first PREFIX_BYTES, wrong further on
+            return InputError(
+                f"reads as {self.source} at its start but as {eager.source} as a whole "
+                f"(编码前后不一致); pass --encoding {eager.source}",
+                file=self.path,
+            )
         return InputError(f"cannot be read: {error}", file=self.path)
 
     def close(self) -> None:

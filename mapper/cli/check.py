@@ -67,7 +67,8 @@ from mapper.writers.text import TextWriter
     type=click.Choice(sorted(WRITERS)),
     help="Write only these formats into --out (repeat the option). With only "
     + ", ".join(sorted(STREAMED))
-    + " the check streams: memory stays flat for catalogs of any size.",
+    + " the check streams: memory stays flat for catalogs of any size (findings.parquet "
+    "and items.parquet are then always written).",
 )
 @click.option(
     "--policy",
@@ -142,6 +143,8 @@ def check(
     if reference is None and cfg.reference is not None:
         reference = Path(cfg.reference)
     ref = open_reference(reference, release, as_of.date() if as_of else None)
+    if out_formats and out_dir is None:
+        raise click.UsageError("--out-format chooses what --out writes: add --out DIR")
     formats = list(out_formats) or list(WRITERS)
     options: dict[str, Any] = {
         "as_of": as_of.date() if as_of else None,

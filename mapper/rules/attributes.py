@@ -36,7 +36,8 @@ class AttributeRule(Rule):
         return nz.either_contains(pl.col(f"{self.field}_key"), pl.col(f"{self.ref_column}_key"))
 
     def same_text(self) -> pl.Expr:
-        """True where the catalog has the reference's very text (then the keys agree too)."""
+        """True where the catalog has the reference's very text (then :meth:`agrees` holds:
+        for these rules two null keys agree)."""
         return (pl.col(self.field) == pl.col(self.ref_column)).fill_null(False)
 
     def compares(self) -> pl.Expr:
@@ -98,8 +99,17 @@ class NameMismatch(AttributeRule):
         return ("name", "trade_name", "ref_name", "ref_generic_name")
 
     def same_text(self) -> pl.Expr:
+        # Only text with a letter or digit: name_key folds "/" or "-" to nothing, and two
+        # empty keys do not agree (a "/" trade name says nothing about the product).
         pairs = [(a, b) for a in ("name", "trade_name") for b in ("ref_name", "ref_generic_name")]
-        return pl.any_horizontal([(pl.col(a) == pl.col(b)).fill_null(False) for a, b in pairs])
+        return pl.any_horizontal(
+            [
+                ((pl.col(a) == pl.col(b)) & pl.col(a).str.contains(r"[\p{L}\p{N}]")).fill_null(
+                    False
+                )
+                for a, b in pairs
+            ]
+        )
 
     def agrees(self) -> pl.Expr:
         local = [pl.col("name_key"), pl.col("trade_name_key")]

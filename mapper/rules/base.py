@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import polars as pl
 
@@ -60,7 +60,7 @@ class Rule(ABC):
     aliases: ClassVar[tuple[str, ...]] = ()
     # "product": reads only what a product is (code, name, spec, …), so the engine runs it once
     # per distinct product; "row": reads a row's own columns (local id) or other rows.
-    scope: ClassVar[str] = "product"
+    scope: ClassVar[Literal["product", "row"]] = "product"
 
     @abstractmethod
     def condition(self, ctx: CheckContext) -> pl.Expr:
