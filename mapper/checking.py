@@ -4,7 +4,6 @@ share: the resolved inputs, the check of the distinct products, the row rules, t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,10 +72,8 @@ class Setup:
         if chunk:
             codes = code_keys(products.with_columns(pl.col("code").cast(pl.String)))
             lookup = reference_lookup(self.reference, codes)
-        slices = [products.slice(at, size) for at in range(0, max(products.height, 1), size)]
-        # Two chunks at a time: many of a chunk's polars calls are small and use one core.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            parts = list(pool.map(lambda part: self._check(part, lookup), slices))
+        parts = [self._check(products.slice(at, size), lookup)
+                 for at in range(0, max(products.height, 1), size)]  # fmt: skip
         return Checked(
             enriched=pl.concat([p.enriched for p in parts]),
             findings=pl.concat([p.findings for p in parts]),
