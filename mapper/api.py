@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -45,7 +46,7 @@ class Pipeline:
     def rules(self) -> list[Rule]:
         return self.setup.rules
 
-    @property
+    @cached_property
     def enriched(self) -> pl.DataFrame:
         """The catalog row by row with everything the rules read (products joined back)."""
         facts = row_facts(self.rows.lazy(), self.products.lazy())

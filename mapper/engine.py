@@ -25,7 +25,7 @@ from datetime import date
 import polars as pl
 
 from mapper import codes, normalize
-from mapper.fields import EXPECTED_SYSTEM, FIELD_NAMES, line_type_of
+from mapper.fields import EXPECTED_SYSTEM, FIELD_NAMES, ROW_FIELDS, line_type_of
 from mapper.reference import Reference
 from mapper.reference.schema import REFERENCE_SCHEMA
 from mapper.rules import FINDINGS_SCHEMA, ROW_KEYS, RULES, CheckContext, Rule
@@ -43,9 +43,7 @@ CATALOG_KEYS = {
 REFERENCE_KEYS = {f"ref_{column}": column for column in (*CATALOG_KEYS, "generic_name")}
 del REFERENCE_KEYS["ref_trade_name"]
 
-# What differs from row to row of one product; no product rule reads these.
-ROW_COLUMNS = ("row", "item_id", "unit_price", "quantity")
-PRODUCT_COLUMNS = tuple(c for c in FIELD_NAMES if c not in ROW_COLUMNS)
+PRODUCT_COLUMNS = tuple(c for c in FIELD_NAMES if c not in ROW_FIELDS)
 PRODUCT = "product"  # the product key column
 HASH_SEEDS = (0x6D617070, 0x5EED1, 0x5EED2, 0x5EED3)
 

@@ -94,6 +94,8 @@ FIELDS: tuple[Field, ...] = (
 # fmt: on
 
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+# What differs from row to row of one product (with the row number); no product rule reads these.
+ROW_FIELDS = ("row", "item_id", "unit_price", "quantity")
 REQUIRED_FIELDS = ("code",)
 
 

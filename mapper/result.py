@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from mapper.errors import ConfigError
-from mapper.fields import LINE_TYPES
+from mapper.fields import LINE_TYPES, ROW_FIELDS
 from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
@@ -143,7 +143,6 @@ def finding_status(findings: pl.LazyFrame, key: str) -> pl.LazyFrame:
 
 
 STATUS_PARTS = ("errors", "warnings", "infos", "rules", "problem", "worst")
-PER_ROW = ("row", "item_id", "unit_price", "quantity")
 
 
 def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> pl.LazyFrame:
@@ -151,7 +150,7 @@ def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> p
     the status parts of its findings."""
     return enriched.select(
         key,
-        *[c for c in ITEM_COLUMNS if c in FROM_CATALOG and c not in PER_ROW],
+        *[c for c in ITEM_COLUMNS if c in FROM_CATALOG and c not in ROW_FIELDS],
         pl.col("line_kind").alias("line_type"),
         pl.col("line_type").alias("category"),
         # What the code itself is, whichever rules ran: payment is judged on these.
@@ -193,7 +192,7 @@ def item_table(
         found = looked_up[keys.search_sorted(batch.get_column(key), side="left")]
         return batch.drop(key).hstack(found)
 
-    schema: dict[str, pl.DataType] = {c: pl.String() for c in PER_ROW}
+    schema: dict[str, pl.DataType] = {c: pl.String() for c in ROW_FIELDS}
     schema.update({"row": pl.Int64(), **looked_up.schema})
     redone = redone.with_columns(pl.col(c).cast(products.schema[c]) for c in STATUS_PARTS)
     # A row rule fired: the row's own status replaces its product's.
@@ -201,7 +200,7 @@ def item_table(
     counts = [pl.col(c).fill_null(0) for c in ("errors", "warnings", "infos")]
     extra = [c for c in products.columns if c not in (*ITEM_COLUMNS, *STATUS_PARTS, key)]
     return (
-        rows.select(*PER_ROW, key)
+        rows.select(*ROW_FIELDS, key)
         .map_batches(with_product, schema=schema, streamable=True)
         .join(redone.lazy(), on="row", how="left", suffix="_row", maintain_order="left")
         .with_columns(status)

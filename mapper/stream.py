@@ -140,8 +140,9 @@ def second_pass(
     items_path: Path,
 ) -> None:
     """Findings and items, chunk of rows by chunk, written in row order by streaming sinks."""
-    products = categorical(checked.assessed).sort(PRODUCT)  # sorted once for item_table
-    product_findings = categorical(checked.findings).lazy()
+    # Categorical already (checked in chunks); sorted once for item_table's binary search.
+    products = checked.assessed.sort(PRODUCT)
+    product_findings = checked.findings.lazy()
     columns = list(ROW_FILE_COLUMNS[:-1])
     redo = per_row.get_column("row").unique()
     # The rows a row rule fired on take their status from all their findings.
