@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Unpack
 
 import polars as pl
 
 from mapper.catalog import Catalog, read_catalog
-from mapper.checking import Setup, prepare
+from mapper.checking import CheckOptions, Setup, prepare, reading
 from mapper.engine import PRODUCT, PRODUCT_COLUMNS, row_facts, split, stack_findings
 from mapper.policy import Policy
 from mapper.reference import Reference
@@ -73,36 +72,15 @@ class Pipeline:
 def run(
     catalog: Catalog | str | Path,
     reference: Reference | str | Path | None = None,
-    *,
-    as_of: date | None = None,
-    release: str | None = None,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-    encoding: str | None = None,
-    sheet: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    policy: str | Path | Policy | None = None,
-    severity: Mapping[str, str] | None = None,
+    **options: Unpack[CheckOptions],
 ) -> Pipeline:
     """Run the check pipeline and return its parts (arguments as :func:`check`).
 
     For integrations that need more than a :class:`CheckResult`: the enriched catalog, the
     findings and the assessed items, computed exactly as :func:`check` computes them.
     """
-    setup = prepare(
-        reference,
-        as_of=as_of,
-        release=release,
-        select=select,
-        ignore=ignore,
-        policy=policy,
-        severity=severity,
-    )
-    cat = (
-        catalog
-        if isinstance(catalog, Catalog)
-        else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
-    )
+    setup = prepare(reference, **options)
+    cat = catalog if isinstance(catalog, Catalog) else read_catalog(catalog, **reading(options))
     parts = split(cat.frame.lazy())
     checked = setup.check_products(parts.products)
     rows = parts.rows.lazy()
@@ -123,16 +101,7 @@ def run(
 def check(
     catalog: Catalog | str | Path,
     reference: Reference | str | Path | None = None,
-    *,
-    as_of: date | None = None,
-    release: str | None = None,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-    encoding: str | None = None,
-    sheet: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    policy: str | Path | Policy | None = None,
-    severity: Mapping[str, str] | None = None,
+    **options: Unpack[CheckOptions],
 ) -> CheckResult:
     """Check a catalog against the national reference.
 
@@ -145,19 +114,7 @@ def check(
     severities (``{"ATT004": "error"}``), so items, summary and exit code follow it. Returns
     findings, items (with payment eligibility per fund) and summary.
     """
-    p = run(
-        catalog,
-        reference,
-        as_of=as_of,
-        release=release,
-        select=select,
-        ignore=ignore,
-        encoding=encoding,
-        sheet=sheet,
-        columns=columns,
-        policy=policy,
-        severity=severity,
-    )
+    p = run(catalog, reference, **options)
     return p.setup.result(
         p.findings,
         p.items.lazy(),

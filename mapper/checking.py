@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import polars as pl
 
@@ -130,28 +131,51 @@ class Setup:
         )
 
 
+class ReadOptions(TypedDict, total=False):
+    """How to read a catalog (keyword arguments of :func:`mapper.catalog.read_catalog`)."""
+
+    encoding: str | None
+    sheet: str | None
+    columns: Mapping[str, str] | None
+
+
+class CheckOptions(ReadOptions, total=False):
+    """The keyword arguments of :func:`mapper.check` and its siblings (``mapper.api.run``,
+    ``mapper.stream.check_to``, the GX frame): how to read, which release, date, rules,
+    policy and severities."""
+
+    as_of: date | None
+    release: str | None
+    select: Iterable[str]
+    ignore: Iterable[str]
+    policy: str | Path | Policy | None
+    severity: Mapping[str, str] | None
+
+
+def reading(options: CheckOptions) -> ReadOptions:
+    """The options that say how to read the catalog."""
+    return ReadOptions(
+        encoding=options.get("encoding"),
+        sheet=options.get("sheet"),
+        columns=options.get("columns"),
+    )
+
+
 def prepare(
-    reference: Reference | str | Path | None = None,
-    *,
-    as_of: date | None = None,
-    release: str | None = None,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-    policy: str | Path | Policy | None = None,
-    severity: Mapping[str, str] | None = None,
+    reference: Reference | str | Path | None = None, **options: Unpack[CheckOptions]
 ) -> Setup:
-    """Resolve a check's inputs (arguments as :func:`mapper.check`)."""
-    profile = load_policy(policy)
+    """Resolve a check's inputs (arguments as :func:`mapper.check`; reading options unused)."""
+    as_of = options.get("as_of") or today()
     # Without a named release, the release in force on the check date (per system).
     ref = (
         reference
         if isinstance(reference, Reference)
-        else open_reference(reference, release, as_of or today())
+        else open_reference(reference, options.get("release"), as_of)
     )
     return Setup(
         reference=ref,
-        policy=profile,
-        rules=select_rules(select, ignore),
-        ctx=CheckContext(as_of=as_of or today(), release=ref.release),
-        overrides=resolve_severity(severity),
+        policy=load_policy(options.get("policy")),
+        rules=select_rules(options.get("select", ()), options.get("ignore", ())),
+        ctx=CheckContext(as_of=as_of, release=ref.release),
+        overrides=resolve_severity(options.get("severity")),
     )

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import Unpack
 
 import polars as pl
 import pyarrow as pa
 from polars.io.plugins import register_io_source
 
 from mapper.catalog.scan import LazyCatalog, scan_catalog
-from mapper.checking import Checked, categorical, prepare
+from mapper.checking import Checked, CheckOptions, categorical, prepare, reading
 from mapper.engine import (
     HASH_SEEDS,
     PRODUCT,
@@ -40,7 +40,6 @@ from mapper.engine import (
     stack_findings,
 )
 from mapper.errors import InputError
-from mapper.policy import Policy
 from mapper.reference import Reference
 from mapper.result import CheckResult, item_table, row_status
 
@@ -182,16 +181,7 @@ def check_to(
     catalog: str | Path,
     out_dir: str | Path,
     reference: Reference | str | Path | None = None,
-    *,
-    as_of: date | None = None,
-    release: str | None = None,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-    encoding: str | None = None,
-    sheet: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    policy: str | Path | Policy | None = None,
-    severity: Mapping[str, str] | None = None,
+    **options: Unpack[CheckOptions],
 ) -> CheckResult:
     """Check a catalog of any size, writing ``findings.parquet`` and ``items.parquet`` into
     ``out_dir``; memory stays flat as the catalog grows. Arguments as :func:`mapper.check`.
@@ -200,17 +190,9 @@ def check_to(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    setup = prepare(
-        reference,
-        as_of=as_of,
-        release=release,
-        select=select,
-        ignore=ignore,
-        policy=policy,
-        severity=severity,
-    )
+    setup = prepare(reference, **options)
     findings_path, items_path = out / "findings.parquet", out / "items.parquet"
-    with scan_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns) as cat:
+    with scan_catalog(catalog, **reading(options)) as cat:
         work = Path(tempfile.mkdtemp(prefix=".mapper-", dir=out))
         try:
             try:
