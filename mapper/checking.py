@@ -22,6 +22,7 @@ from mapper.engine import (
     run_rules,
     today,
 )
+from mapper.normalize import Memo
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.readiness import institution_ready, payment_summary
 from mapper.reference import Reference
@@ -73,7 +74,8 @@ class Setup:
         if chunk:
             codes = code_keys(products.with_columns(pl.col("code").cast(pl.String)))
             lookup = reference_lookup(self.reference, codes)
-        parts = [self._check(products.slice(at, size), lookup)
+        memo = Memo()
+        parts = [self._check(products.slice(at, size), lookup, memo)
                  for at in range(0, max(products.height, 1), size)]  # fmt: skip
         return Checked(
             enriched=pl.concat([p.enriched for p in parts]),
@@ -81,16 +83,16 @@ class Setup:
             assessed=pl.concat([p.assessed for p in parts]),
         )
 
-    def _check(self, products: pl.DataFrame, lookup: pl.DataFrame | None) -> Checked:
+    def _check(self, products: pl.DataFrame, lookup: pl.DataFrame | None, memo: Memo) -> Checked:
         narrow = lookup is not None
         products = products.with_columns(pl.col(pl.Categorical).cast(pl.String))
-        enriched = enrich(products, self.reference, lookup)
+        enriched = enrich(products, self.reference, lookup, memo)
         found = override_severity(
             run_rules(enriched.lazy(), product_rules(self.rules), self.ctx, (PRODUCT,)),
             self.overrides,
         ).collect()
         items = product_items(enriched.lazy(), found.lazy(), PRODUCT).collect()
-        assessed = assess(items, self.policy, self.ctx.as_of)
+        assessed = assess(items, self.policy, self.ctx.as_of, memo)
         if narrow:
             enriched = enriched.select(PRODUCT, "code_key")
             found, assessed = categorical(found), categorical(assessed)

@@ -116,7 +116,7 @@ def line_types(categories: pl.Series) -> dict[str | None, str]:
 CLEAN_CODE = r"^(?:[0-9A-Z]+|[0-9]{15}-[0-9A-Z.]+)$"
 
 
-def code_columns(frame: pl.DataFrame) -> list[pl.Expr]:
+def code_columns(frame: pl.DataFrame, memo: normalize.Memo | None = None) -> list[pl.Expr]:
     """``code_clean`` (the code as the platform wants it) and ``code_key`` (the lookup key)."""
     code = pl.col("code")
     clean = code.str.contains(CLEAN_CODE)
@@ -124,6 +124,7 @@ def code_columns(frame: pl.DataFrame) -> list[pl.Expr]:
         frame.filter(~clean),
         "code",
         {"code_clean": normalize.code_clean(code), "code_key": normalize.code_key(code)},
+        memo,
     )
     national_part = code.str.replace(r"^([0-9]{15})-.*$", "$1")
     return [
@@ -149,17 +150,21 @@ def code_keys(products: pl.DataFrame) -> pl.Series:
 
 
 def enrich(
-    products: pl.DataFrame, reference: Reference, lookup: pl.DataFrame | None = None
+    products: pl.DataFrame,
+    reference: Reference,
+    lookup: pl.DataFrame | None = None,
+    memo: normalize.Memo | None = None,
 ) -> pl.DataFrame:
     """Add the columns the product rules read to a frame of products (or catalog rows).
 
     ``lookup`` is :func:`reference_lookup` for (at least) these products' codes, when the
-    caller has it already. Comparison keys (the costly folding of names, specs, makers) are
+    caller has it already; ``memo`` keeps folded values across the chunks of one check.
+    Comparison keys (the costly folding of names, specs, makers) are
     computed only where an attribute rule compares them: with the reference record's own
     text most rows need none.
     """
     kinds = line_types(products.get_column("line_type"))
-    coded = products.with_columns(code_columns(products))
+    coded = products.with_columns(code_columns(products, memo))
     if lookup is None:
         lookup = reference_lookup(reference, coded.get_column("code_key"))
     joined = (
@@ -176,15 +181,9 @@ def enrich(
         .with_columns(pl.col("ref_found").fill_null(False))
         .collect()
     )
-    needs = comparisons()
-    compared = pl.any_horizontal(list(needs.values()))
-    # Fold only the rows some rule compares, then put every row back in its place.
-    numbered = joined.with_row_index("_at").with_columns(_compared=compared)
-    folded = normalize.add_keys(
-        numbered.filter("_compared"), {**CATALOG_KEYS, **REFERENCE_KEYS}, needs
-    )
-    rest = numbered.filter(~pl.col("_compared"))
-    return pl.concat([folded, rest], how="diagonal").sort("_at").drop("_at", "_compared")
+    # A key is folded only for the values of rows some rule compares (other rows get the
+    # key of a value they share with those, else null: no rule reads it there).
+    return normalize.add_keys(joined, {**CATALOG_KEYS, **REFERENCE_KEYS}, comparisons(), memo)
 
 
 def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:

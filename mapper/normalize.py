@@ -179,15 +179,52 @@ ATTRIBUTE_KEYS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
 }
 
 
-def map_distinct(frame: pl.DataFrame, column: str, exprs: dict[str, pl.Expr]) -> list[pl.Expr]:
+def _computed(frame: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+    # Lazily: the query optimiser computes a shared subexpression (the base key under every
+    # key, the spec key under its strengths) once; an eager with_columns computes it per use.
+    return frame.lazy().with_columns(**exprs).collect()
+
+
+class Memo:
+    """Values computed per distinct text, kept across the chunks of one check.
+
+    A streamed check enriches its products chunk by chunk, and the same names, specs and
+    makers occur in every chunk: with a memo each distinct value is folded once per check.
+    A table is kept per source column and set of computed columns.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[str, ...], pl.DataFrame] = {}
+
+    def computed(
+        self, distinct: pl.DataFrame, column: str, exprs: dict[str, pl.Expr]
+    ) -> pl.DataFrame:
+        """``exprs`` for every value of ``distinct`` (one column, distinct non-null values),
+        and for the values computed before: only the values not seen yet are computed."""
+        key = (column, *exprs)
+        known = self._tables.get(key)
+        if known is not None:
+            distinct = distinct.join(known.select(column), on=column, how="anti")
+        table = _computed(distinct, exprs)
+        if known is not None:
+            table = pl.concat([known, table])
+        self._tables[key] = table
+        return table
+
+
+def map_distinct(
+    frame: pl.DataFrame, column: str, exprs: dict[str, pl.Expr], memo: Memo | None = None
+) -> list[pl.Expr]:
     """Expressions giving ``exprs`` (written over ``column``) for every row of ``frame``.
 
-    Each expression is evaluated once per distinct value and mapped back with a hash lookup:
-    catalogs repeat the same names, specs, makers and codes many times, and string folding
-    is the costly part of a check.
+    Each expression is evaluated once per distinct value (once per check with ``memo``) and
+    mapped back with a hash lookup: catalogs repeat the same names, specs, makers and codes
+    many times, and string folding is the costly part of a check.
     """
     distinct = frame.select(pl.col(column).unique()).drop_nulls()
-    computed = distinct.with_columns(**exprs)
+    computed = (
+        distinct.with_columns(**exprs) if memo is None else memo.computed(distinct, column, exprs)
+    )
     return [
         pl.col(column)
         .replace_strict(computed.get_column(column), computed.get_column(name), default=None)
@@ -197,7 +234,10 @@ def map_distinct(frame: pl.DataFrame, column: str, exprs: dict[str, pl.Expr]) ->
 
 
 def add_keys(
-    frame: pl.DataFrame, columns: dict[str, str], where: dict[str, pl.Expr] | None = None
+    frame: pl.DataFrame,
+    columns: dict[str, str],
+    where: dict[str, pl.Expr] | None = None,
+    memo: Memo | None = None,
 ) -> pl.DataFrame:
     """Add ``<column>_key`` for each column (mapped to its attribute kind).
 
@@ -212,5 +252,5 @@ def add_keys(
         if kind == "spec":
             exprs.update(strength_columns(key_name, ATTRIBUTE_KEYS[kind](pl.col(column))))
         rows = frame if where is None else frame.filter(where.get(column, pl.lit(False)))
-        added.extend(map_distinct(rows, column, exprs))
+        added.extend(map_distinct(rows, column, exprs, memo))
     return frame.with_columns(added)

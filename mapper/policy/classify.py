@@ -82,23 +82,27 @@ def category_match_expr(category: pl.Expr) -> pl.Expr:
     return out
 
 
-def classify(frame: pl.DataFrame) -> pl.DataFrame:
+def classify(frame: pl.DataFrame, memo: normalize.Memo | None = None) -> pl.DataFrame:
     """Add ``goods_class`` and ``class_term`` from ``name`` and ``category``.
 
     A category match (保健食品, 消毒用品 …) is strong and reported as ``类别:<category>``;
     otherwise the first class whose term occurs in the name. Computed per distinct name and
-    per distinct category.
+    per distinct category (once per check with ``memo``).
     """
-    by_name = normalize.map_distinct(frame, "name", name_match_exprs(pl.col("name")))
+    by_name = normalize.map_distinct(frame, "name", name_match_exprs(pl.col("name")), memo)
     by_category = normalize.map_distinct(
-        frame, "category", {"category_class": category_match_expr(pl.col("category"))}
+        frame, "category", {"category_class": category_match_expr(pl.col("category"))}, memo
     )
     category_class = by_category[0]
-    return frame.with_columns(
-        goods_class=pl.coalesce(category_class, by_name[0]),
-        class_term=pl.when(category_class.is_not_null())
-        .then(pl.format("类别:{}", pl.col("category")))
-        .otherwise(by_name[1]),
+    return (
+        frame.lazy()
+        .with_columns(
+            goods_class=pl.coalesce(category_class, by_name[0]),
+            class_term=pl.when(category_class.is_not_null())
+            .then(pl.format("类别:{}", pl.col("category")))
+            .otherwise(by_name[1]),
+        )
+        .collect()
     )
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+from mapper.normalize import Memo
 from mapper.policy.classify import classify
 from mapper.policy.model import Policy, PolicyRule
 
@@ -61,15 +62,23 @@ def drug_evidence() -> pl.Expr:
     return approval | drug_code | paid_herbal | (pl.col("line_type") == "drug")
 
 
-def assess(items: pl.DataFrame, policy: Policy, as_of: date) -> pl.DataFrame:
-    """Add goods class, payability per fund and the reason code to the item table."""
-    classified = classify(items)
+def assess(
+    items: pl.DataFrame, policy: Policy, as_of: date, memo: Memo | None = None
+) -> pl.DataFrame:
+    """Add goods class, payability per fund and the reason code to the item table (``memo``
+    keeps the name classes across the chunks of one check)."""
+    classified = classify(items, memo)
     # Drug evidence overrides a name match, but not an explicit non-drug category.
     by_name_only = ~pl.col("class_term").fill_null("").str.starts_with("类别:")
-    classified = classified.with_columns(
-        pl.when(by_name_only & drug_evidence()).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("goods_class", "class_term")
-    ).with_columns(**code_flags(payment_date(policy, as_of)))
+    # Lazily, so the optimiser computes each rule's test once for its reason and rule id.
+    classified = (
+        classified.lazy()
+        .with_columns(
+            pl.when(by_name_only & drug_evidence()).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("goods_class", "class_term")
+        )
+        .with_columns(**code_flags(payment_date(policy, as_of)))
+    )
     added = []
     for fund in FUNDS:
         reason: pl.Expr = pl.lit(None, pl.String)
@@ -85,4 +94,4 @@ def assess(items: pl.DataFrame, policy: Policy, as_of: date) -> pl.DataFrame:
             reason.alias(f"{fund}_reason"),
             rule_id.alias(f"{fund}_policy_rule"),
         ]
-    return classified.with_columns(added).drop("_uncoded", "_invalid")
+    return classified.with_columns(added).drop("_uncoded", "_invalid").collect()
