@@ -67,7 +67,7 @@ def assess(
 ) -> pl.DataFrame:
     """Add goods class, payability per fund and the reason code to the item table (``memo``
     keeps the name classes across the chunks of one check)."""
-    classified = classify(items, memo)
+    classes = classify(items, memo)
     # Drug evidence overrides a name match, but not an explicit non-drug category.
     by_name_only = ~pl.col("class_term").fill_null("").str.starts_with("类别:")
     # Lazily, so the optimiser computes each rule's test once for its reason and rule id.
