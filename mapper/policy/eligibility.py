@@ -72,7 +72,7 @@ def assess(
     by_name_only = ~pl.col("class_term").fill_null("").str.starts_with("类别:")
     # Lazily, so the optimiser computes each rule's test once for its reason and rule id.
     classified = (
-        classified.lazy()
+        classes.lazy()
         .with_columns(
             pl.when(by_name_only & drug_evidence()).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("goods_class", "class_term")
