@@ -177,9 +177,12 @@ def enrich(
                 EXPECTED_SYSTEM, default=None, return_dtype=pl.String
             ),
         )
-        .join(lookup.lazy(), on="code_key", how="left", maintain_order="left")
+        .join(lookup.lazy(), on="code_key", how="left")  # products: their order is free
         .with_columns(pl.col("ref_found").fill_null(False))
         .collect()
+        # One chunk per column: polars 2.1 can panic on list.contains over columns an
+        # unordered join left in unequal chunks.
+        .rechunk()
     )
     # A key is folded only for the values of rows some rule compares (other rows get the
     # key of a value they share with those, else null: no rule reads it there).
