@@ -246,11 +246,17 @@ def add_keys(
     (other rows get the key of a value they share with those, else null).
     """
     added: list[pl.Expr] = []
+    # Every column's row selection in one pass over the frame (not a filtered copy of it
+    # per column).
+    masks = frame.lazy().select(**where).collect() if where else None
     for column, kind in columns.items():
         key_name = f"{column}_key"
         exprs = {key_name: ATTRIBUTE_KEYS[kind](pl.col(column))}
         if kind == "spec":
             exprs.update(strength_columns(key_name, ATTRIBUTE_KEYS[kind](pl.col(column))))
-        rows = frame if where is None else frame.filter(where.get(column, pl.lit(False)))
-        added.extend(map_distinct(rows, column, exprs, memo))
+        values = frame.select(column)
+        if where is not None:
+            chosen = masks.get_column(column) if masks is not None and column in where else False
+            values = values.filter(chosen)
+        added.extend(map_distinct(values, column, exprs, memo))
     return frame.with_columns(added)
