@@ -1,0 +1,35 @@
+"""The engine's reference lookup: only the codes asked for, one record per code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from mapper.engine import reference_lookup
+from mapper.reference import load_reference
+from tests.support import fixture_records, write_store
+
+
+def test_lookup_has_the_asked_codes_once_each(tmp_path: Path) -> None:
+    release, records = fixture_records()
+    first, second = records[0], records[1]
+    # The same code listed twice in a release: the first record listed is the one used.
+    again = {**first, "name": first["name"] + "（重复）"}
+    ref = load_reference(write_store(tmp_path / "store", {release: [*records, again]}))
+    asked = pl.Series([first["code"], first["code"], second["code"], "C0000000000000000000", None])
+    lookup = reference_lookup(ref, asked)
+    assert sorted(lookup.get_column("code_key").to_list()) == sorted(
+        [first["code"], second["code"]]
+    )
+    by_code = {r["code_key"]: r for r in lookup.iter_rows(named=True)}
+    assert by_code[first["code"]]["ref_name"] == first["name"]
+    assert lookup.get_column("ref_found").all()
+
+
+def test_lookup_of_distinct_codes_is_the_records(tmp_path: Path) -> None:
+    release, records = fixture_records()
+    ref = load_reference(write_store(tmp_path / "store", {release: records}))
+    codes = pl.Series([r["code"] for r in records])
+    lookup = reference_lookup(ref, codes)
+    assert lookup.height == codes.n_unique()
