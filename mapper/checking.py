@@ -42,6 +42,22 @@ def categorical(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(pl.String).cast(pl.Categorical))
 
 
+# Item columns that are the catalog's own text (item column: product column).
+CATALOG_TEXT = {c: c for c in ("name", "spec", "manufacturer", "approval_no", "code")} | {
+    "category": "line_type"
+}
+
+
+def _categorical_items(assessed: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
+    """:func:`categorical` for assessed items; the catalog's own text is taken back from the
+    products as given, where it is categorical already (casting it again costs the most)."""
+    if any(products.schema[c] != pl.Categorical() for c in CATALOG_TEXT.values()):
+        return categorical(assessed)
+    own = products.select(PRODUCT, *[pl.col(c).alias(item) for item, c in CATALOG_TEXT.items()])
+    rest = categorical(assessed.drop(*CATALOG_TEXT))
+    return rest.join(own, on=PRODUCT, how="left").select(assessed.columns)
+
+
 @dataclass
 class Checked:
     """The distinct products checked: enriched, their findings, their item columns assessed."""
@@ -85,6 +101,7 @@ class Setup:
 
     def _check(self, products: pl.DataFrame, lookup: pl.DataFrame | None, memo: Memo) -> Checked:
         narrow = lookup is not None
+        given = products
         products = products.with_columns(pl.col(pl.Categorical).cast(pl.String))
         enriched = enrich(products, self.reference, lookup, memo)
         found = override_severity(
@@ -95,7 +112,7 @@ class Setup:
         assessed = assess(items, self.policy, self.ctx.as_of, memo)
         if narrow:
             enriched = enriched.select(PRODUCT, "code_key")
-            found, assessed = categorical(found), categorical(assessed)
+            found, assessed = categorical(found), _categorical_items(assessed, given)
         return Checked(enriched, found, assessed)
 
     def check_rows(self, rows: pl.LazyFrame, enriched: pl.DataFrame) -> pl.DataFrame:
