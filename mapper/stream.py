@@ -48,7 +48,6 @@ from mapper.result import CheckResult, item_table, row_status
 STREAMED = frozenset({"parquet", "csv", "jsonl", "text"})
 CHUNK_ROWS = 500_000
 PRODUCT_CHUNK = 250_000  # distinct products checked at a time
-COMPACT_EVERY = 8  # chunks between merges of the distinct products seen so far
 ID_HASH_SEED = 0x1D
 CHECK = "product_check"  # a second, independent hash of the product columns
 CHECK_SEED = 0xC4EC
@@ -69,18 +68,34 @@ class FirstPass:
         return pl.scan_ipc(self.row_files)
 
 
-def _merge(parts: list[pl.DataFrame]) -> list[pl.DataFrame]:
-    return [pl.concat(parts).unique(subset=[PRODUCT, CHECK])] if parts else []
+def _unseen(distinct: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
+    """The products of ``distinct`` whose (key, check) pair is not in ``seen`` (pairs sorted
+    by key). A key seen with another check is kept: that is a collision, which the caller
+    then finds as a key held twice."""
+    if seen.is_empty():
+        return distinct
+    keys, known = distinct.get_column(PRODUCT), seen.get_column(PRODUCT)
+    at = known.search_sorted(keys, side="left")
+    inside = at < seen.height
+    at = at.clip(upper_bound=seen.height - 1)
+    same = (
+        inside
+        & (known.gather(at) == keys)
+        & (seen.get_column(CHECK).gather(at) == distinct.get_column(CHECK))
+    )
+    return distinct.filter(~same)
 
 
 def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
     """Read the catalog once in chunks; write per-row columns to ``work``, keep products.
 
-    A product is kept once per (key, check) pair: two distinct products sharing a key show up
-    as a key seen twice, unless they also collide under the independent check hash."""
+    A product is kept once per (key, check) pair: each chunk keeps the products no earlier
+    chunk had, so two distinct products sharing a key show up as a key kept twice, unless
+    they also collide under the independent check hash."""
     products: list[pl.DataFrame] = []
     files: list[Path] = []
     blank = [0]
+    seen = [pl.DataFrame(schema={PRODUCT: pl.UInt64, CHECK: pl.UInt64})]  # sorted by key
 
     def take(chunk: pl.DataFrame) -> None:
         blank[0] += int(chunk.get_column("blank").sum())
@@ -90,24 +105,23 @@ def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
             *ROW_FILE_COLUMNS[:-1], pl.col("item_id").hash(ID_HASH_SEED).alias("id_hash")
         ).write_ipc(path, compat_level=pl.CompatLevel.oldest())
         files.append(path)
-        # Kept as categoricals: the strings of millions of products are stored once.
         distinct = kept.select(*PRODUCT_COLUMNS, PRODUCT, CHECK).unique([PRODUCT, CHECK])
-        products.append(categorical(distinct))
-        if len(products) >= COMPACT_EVERY:
-            products[:] = _merge(products)
+        fresh = _unseen(distinct, seen[0])
+        # Kept as categoricals: the strings of millions of products are stored once.
+        products.append(categorical(fresh))
+        seen[0] = seen[0].merge_sorted(fresh.select(PRODUCT, CHECK).sort(PRODUCT), key=PRODUCT)
 
     keyed = catalog.records.with_columns(
         product_key(seed), pl.struct(PRODUCT_COLUMNS).hash(CHECK_SEED).alias(CHECK)
     )
     # The engine waits for each chunk's callback, so chunks never pile up in memory.
     keyed.sink_batches(take, chunk_size=CHUNK_ROWS)
-    merged = _merge(products)
-    if not merged or merged[0].is_empty():
+    if not products or sum(p.height for p in products) == 0:
         raise InputError("has a header but no data rows (没有数据行)", file=catalog.path)
     counts = pl.scan_ipc(files).group_by("id_hash").len().filter(pl.col("len") > 1)
     return FirstPass(
         row_files=files,
-        products=merged[0].drop(CHECK),
+        products=pl.concat(products).drop(CHECK),
         repeated_ids=counts.collect().get_column("id_hash"),
         blank_rows=blank[0] if catalog.blank_rows is None else catalog.blank_rows,
     )
@@ -223,6 +237,6 @@ def _first_pass_exact(catalog: LazyCatalog, work: Path) -> FirstPass:
         first = first_pass(catalog, work, seed)
         if collision_free(first.products):
             return first
-        for part in work.glob("rows-*.arrow"):  # pragma: no cover - a 64-bit collision
+        for part in work.glob("rows-*.arrow"):  # a 64-bit collision: key again
             part.unlink()
     raise RuntimeError("product keys collide under every seed")  # pragma: no cover

@@ -53,7 +53,6 @@ def test_duplicate_local_ids_found_across_chunks(
     import mapper.stream as stream
 
     monkeypatch.setattr(stream, "CHUNK_ROWS", 50)
-    monkeypatch.setattr(stream, "COMPACT_EVERY", 2)
     monkeypatch.setattr(stream, "PRODUCT_CHUNK", 120)
     source = SAMPLES / "hospital_catalog_gbk.csv"
     eager = mapper.check(source, as_of=AS_OF)
@@ -64,6 +63,46 @@ def test_duplicate_local_ids_found_across_chunks(
         cat.height > 0
         and cat.height == eager.findings.filter(pl.col("rule").str.starts_with("CAT")).height
     )
+    assert_frame_equal(as_text(streamed.items), eager.items)
+
+
+def test_a_product_kept_once_per_key_and_check_pair() -> None:
+    from mapper.stream import CHECK, PRODUCT, _unseen
+
+    seen = pl.DataFrame(
+        {PRODUCT: [5, 9], CHECK: [1, 2]}, schema=dict.fromkeys((PRODUCT, CHECK), pl.UInt64)
+    )
+    chunk = pl.DataFrame(
+        {PRODUCT: [5, 5, 7, 9, 10, 1], CHECK: [1, 3, 1, 2, 0, 0], "name": list("abcdef")},
+        schema_overrides={PRODUCT: pl.UInt64, CHECK: pl.UInt64},
+    )
+    # (5, 3): key 5 seen with another check, a collision, kept for the caller to find.
+    assert _unseen(chunk, seen).get_column("name").to_list() == ["b", "c", "e", "f"]
+    assert _unseen(chunk, seen.clear()).height == chunk.height
+
+
+def test_colliding_product_keys_are_found_and_rekeyed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the first seed every product gets the same key: the first pass finds the
+    collision (across chunks too) and keys again with the next seed, so the result is exact."""
+    import mapper.stream as stream
+    from mapper.engine import HASH_SEEDS, PRODUCT
+
+    real = stream.product_key
+    seeds: list[int] = []
+
+    def degenerate(seed: int) -> pl.Expr:
+        seeds.append(seed)
+        return pl.lit(0, pl.UInt64).alias(PRODUCT) if seed == HASH_SEEDS[0] else real(seed)
+
+    monkeypatch.setattr(stream, "product_key", degenerate)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 50)
+    source = SAMPLES / "hospital_catalog_gbk.csv"
+    eager = mapper.check(source, as_of=AS_OF)
+    streamed = check_to(source, tmp_path, as_of=AS_OF)
+    assert seeds[:2] == list(HASH_SEEDS[:2])
+    assert_frame_equal(streamed.findings, eager.findings)
     assert_frame_equal(as_text(streamed.items), eager.items)
 
 
