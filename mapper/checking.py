@@ -38,8 +38,17 @@ from mapper.rules import CheckContext, Rule, select_rules
 
 
 def categorical(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text columns as categoricals: looked up for millions of rows, they copy an index."""
-    return frame.with_columns(pl.col(pl.String).cast(pl.Categorical))
+    """Text columns as categoricals: looked up for millions of rows, they copy an index.
+
+    Each column has its own categories (``mapper.<column>``), shared by every frame's column
+    of that name: a column's dictionary then holds its own values only, where the global one
+    holds every text of the check (millions at national scale), and writing a categorical
+    column to Parquet costs in proportion to its dictionary (3.5x faster at 3M categories)."""
+    return frame.with_columns(
+        pl.col(name).cast(pl.Categorical(pl.Categories(f"mapper.{name}")))
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
 
 
 # Item columns that are the catalog's own text (item column: product column).
@@ -51,7 +60,7 @@ CATALOG_TEXT = {c: c for c in ("name", "spec", "manufacturer", "approval_no", "c
 def _categorical_items(assessed: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
     """:func:`categorical` for assessed items; the catalog's own text is taken back from the
     products as given, where it is categorical already (casting it again costs the most)."""
-    if any(products.schema[c] != pl.Categorical() for c in CATALOG_TEXT.values()):
+    if not all(isinstance(products.schema[c], pl.Categorical) for c in CATALOG_TEXT.values()):
         return categorical(assessed)
     own = products.select(PRODUCT, *[pl.col(c).alias(item) for item, c in CATALOG_TEXT.items()])
     rest = categorical(assessed.drop(*CATALOG_TEXT))

@@ -41,7 +41,11 @@ def neutralise(frame: Frame) -> Frame:
     """Every text cell (String or Categorical) and every header of ``frame`` (in memory or
     lazy) made safe to open in a spreadsheet."""
     schema = frame.collect_schema()
-    texts = [name for name, dtype in schema.items() if dtype in (pl.String, pl.Categorical)]
+    texts = [
+        name
+        for name, dtype in schema.items()
+        if dtype == pl.String or isinstance(dtype, pl.Categorical)  # any categories
+    ]
     as_text = [pl.col(name).cast(pl.String) for name in texts]
     safe = frame.with_columns(as_text).with_columns(neutralise_expr(n) for n in texts)
     renames = {name: neutralise_text(name) for name in schema}

@@ -35,9 +35,18 @@ def test_neutralise_text(cell: str, safe: str) -> None:
     assert neutralise_text(cell) == safe
 
 
-def test_neutralise_frame_matches_text_and_headers() -> None:
+@pytest.mark.parametrize(
+    "dtype",
+    [pl.String(), pl.Categorical(), pl.Categorical(pl.Categories("mapper.name"))],
+    ids=["text", "categorical", "own-categories"],
+)
+def test_neutralise_frame_matches_text_and_headers(dtype: pl.DataType) -> None:
+    """Text as a streamed check writes it too: categoricals, global or with their own
+    categories (checking.categorical)."""
     cells = ["=1+1", "-5", "-x", "@a", "\tb", "ok", None]
-    frame = pl.DataFrame({"=bad": cells, "n": list(range(len(cells)))})
+    frame = pl.DataFrame({"=bad": cells, "n": list(range(len(cells)))}).with_columns(
+        pl.col("=bad").cast(dtype)
+    )
     safe = neutralise(frame)
     assert safe.columns == ["'=bad", "n"]
     assert safe.get_column("'=bad").to_list() == [
