@@ -37,15 +37,17 @@ from mapper.result import (
 from mapper.rules import CheckContext, Rule, select_rules
 
 
-def categorical(frame: pl.DataFrame) -> pl.DataFrame:
+def categorical(frame: pl.DataFrame, named: Mapping[str, str] | None = None) -> pl.DataFrame:
     """Text columns as categoricals: looked up for millions of rows, they copy an index.
 
-    Each column has its own categories (``mapper.<column>``), shared by every frame's column
-    of that name: a column's dictionary then holds its own values only, where the global one
-    holds every text of the check (millions at national scale), and writing a categorical
-    column to Parquet costs in proportion to its dictionary (3.5x faster at 3M categories)."""
+    Each column has its own categories (``mapper.<column>``, or ``mapper.<named[column]>``),
+    shared by every frame's column of that name: a column's dictionary then holds its own
+    values only, where the global one holds every text of the check (millions at national
+    scale), and writing a categorical column to Parquet costs in proportion to its
+    dictionary (3.5x faster at 3M categories)."""
+    names = named or {}
     return frame.with_columns(
-        pl.col(name).cast(pl.Categorical(pl.Categories(f"mapper.{name}")))
+        pl.col(name).cast(pl.Categorical(pl.Categories(f"mapper.{names.get(name, name)}")))
         for name, dtype in frame.schema.items()
         if dtype == pl.String
     )
@@ -61,7 +63,7 @@ def _categorical_items(assessed: pl.DataFrame, products: pl.DataFrame) -> pl.Dat
     """:func:`categorical` for assessed items; the catalog's own text is taken back from the
     products as given, where it is categorical already (casting it again costs the most)."""
     if not all(isinstance(products.schema[c], pl.Categorical) for c in CATALOG_TEXT.values()):
-        return categorical(assessed)
+        return categorical(assessed, CATALOG_TEXT)  # the same categories either way
     own = products.select(PRODUCT, *[pl.col(c).alias(item) for item, c in CATALOG_TEXT.items()])
     rest = categorical(assessed.drop(*CATALOG_TEXT))
     return rest.join(own, on=PRODUCT, how="left").select(assessed.columns)

@@ -190,7 +190,8 @@ class Memo:
 
     A streamed check enriches its products chunk by chunk, and the same names, specs and
     makers occur in every chunk: with a memo each distinct value is folded once per check.
-    A table is kept per source column and set of computed columns.
+    A table is kept per source column and computed expressions (the expressions themselves
+    are part of the key, so a different fold of the same column never reads another's values).
     """
 
     def __init__(self) -> None:
@@ -199,17 +200,23 @@ class Memo:
     def computed(
         self, distinct: pl.DataFrame, column: str, exprs: dict[str, pl.Expr]
     ) -> pl.DataFrame:
-        """``exprs`` for every value of ``distinct`` (one column, distinct non-null values),
-        and for the values computed before: only the values not seen yet are computed."""
-        key = (column, *exprs)
+        """``exprs`` for the values of ``distinct`` (one column, distinct non-null values):
+        those computed before are looked up, only the others are computed (and kept)."""
+        key = (column, *(f"{name}={e.meta.serialize(format='json')}" for name, e in exprs.items()))
         known = self._tables.get(key)
-        if known is not None:
-            distinct = distinct.join(known.select(column), on=column, how="anti")
-        table = _computed(distinct, exprs)
-        if known is not None:
-            table = pl.concat([known, table])
-        self._tables[key] = table
-        return table
+        if known is None:
+            table = _computed(distinct, exprs)
+            self._tables[key] = table.with_columns(pl.lit(True).alias(_KEPT))
+            return table
+        looked_up = distinct.join(known, on=column, how="left")
+        kept = pl.col(_KEPT).is_not_null()
+        fresh = _computed(looked_up.filter(~kept).select(column), exprs)
+        self._tables[key] = pl.concat([known, fresh.with_columns(pl.lit(True).alias(_KEPT))])
+        # Only this frame's values: the mapping back then hashes a chunk's values, not all.
+        return pl.concat([looked_up.filter(kept).drop(_KEPT), fresh])
+
+
+_KEPT = "__memo_kept__"
 
 
 def map_distinct(
@@ -243,7 +250,8 @@ def add_keys(
 
     Spec columns also get ``<column>_mg`` and ``<column>_dim`` (strength and its dimension).
     With ``where``, a column's values are folded only on the rows its expression selects
-    (other rows get the key of a value they share with those, else null).
+    (other rows get the key of a value they share with those, or that ``memo`` holds from an
+    earlier chunk, else null: callers read keys only on the selected rows).
     """
     added: list[pl.Expr] = []
     # Every column's row selection in one pass over the frame (not a filtered copy of it

@@ -97,3 +97,33 @@ def test_fast_path_codes_are_those_code_clean_leaves_unchanged(text: str) -> Non
 )
 def test_excel_text_formula_and_hyphens(raw: str, key: str) -> None:
     assert apply(nz.code_key, [raw]) == [key]
+
+
+def test_memo_gives_what_folding_each_frame_gives() -> None:
+    """Across chunks a memo looks values up instead of folding them again; the keys are the
+    same, including values that fold to nothing ("/" has no name key)."""
+    memo = nz.Memo()
+    chunks = [
+        pl.DataFrame({"name": ["阿莫西林胶囊", "/", "布洛芬（缓释）", None]}),
+        pl.DataFrame({"name": ["布洛芬（缓释）", "/", "维生素C片", "阿莫西林胶囊"]}),
+        pl.DataFrame({"name": ["维生素C片"]}),
+    ]
+    exprs = {"name_key": nz.name_key(pl.col("name"))}
+    for chunk in chunks:
+        with_memo = chunk.with_columns(nz.map_distinct(chunk, "name", exprs, memo))
+        without = chunk.with_columns(nz.map_distinct(chunk, "name", exprs))
+        assert with_memo.equals(without)
+    # Each value is kept once, however many chunks had it.
+    (table,) = memo._tables.values()
+    assert sorted(table.get_column("name").to_list()) == sorted(
+        ["阿莫西林胶囊", "/", "布洛芬（缓释）", "维生素C片"]
+    )
+
+
+def test_memo_keeps_different_folds_of_a_column_apart() -> None:
+    memo = nz.Memo()
+    frame = pl.DataFrame({"spec": ["0.25g*24粒"]})
+    spec = nz.map_distinct(frame, "spec", {"k": nz.spec_key(pl.col("spec"))}, memo)
+    name = nz.map_distinct(frame, "spec", {"k": nz.name_key(pl.col("spec"))}, memo)
+    assert frame.select(spec).item() == "0.25g*24粒"
+    assert frame.select(name).item() == "025g24粒"

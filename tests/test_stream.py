@@ -106,6 +106,52 @@ def test_colliding_product_keys_are_found_and_rekeyed(
     assert_frame_equal(as_text(streamed.items), eager.items)
 
 
+def test_a_collision_across_chunks_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two distinct products in different chunks under one key: the later chunk keeps its
+    product (same key, another check hash), so the first pass reports the collision."""
+    import mapper.stream as stream
+    from mapper.catalog.scan import scan_catalog
+    from mapper.engine import HASH_SEEDS, PRODUCT, collision_free
+
+    monkeypatch.setattr(stream, "product_key", lambda seed: pl.lit(7, pl.UInt64).alias(PRODUCT))
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 1)
+    source = tmp_path / "two.csv"
+    source.write_text(
+        "院内编码,项目名称,国家医保编码,项目类别\n"
+        "A1,阿莫西林胶囊,XJ01CAA040A001010104459,西药\n"
+        "A2,布洛芬缓释胶囊,XN02BAB034E001010204476,西药\n",
+        encoding="utf-8",
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    with scan_catalog(source) as catalog:
+        first = stream.first_pass(catalog, work, HASH_SEEDS[0])
+    assert len(first.row_files) == 2  # one row a chunk
+    assert first.products.height == 2 and not collision_free(first.products)
+
+
+def test_item_text_has_the_same_categories_on_both_paths() -> None:
+    """The catalog's own text comes back from the products (categorical already) or is cast:
+    either way each item column has the same categories, so item tables concatenate."""
+    from mapper.checking import CATALOG_TEXT, _categorical_items, categorical
+    from mapper.engine import PRODUCT
+
+    assessed = pl.DataFrame(
+        {PRODUCT: [1, 2], **{c: ["a", "b"] for c in CATALOG_TEXT}, "line_type": ["drug"] * 2},
+        schema_overrides={PRODUCT: pl.UInt64},
+    )
+    given = assessed.select(
+        PRODUCT, *[pl.col(item).alias(column) for item, column in CATALOG_TEXT.items()]
+    )
+    fast = _categorical_items(assessed, categorical(given))
+    slow = _categorical_items(assessed, given)
+    assert fast.schema == slow.schema
+    assert pl.concat([fast, slow]).height == 4
+    assert as_text(fast).equals(assessed)
+
+
 def test_cli_streams_when_only_streamable_formats_are_asked(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(
