@@ -157,13 +157,13 @@ def enrich(
     lookup: pl.DataFrame | None = None,
     memo: normalize.Memo | None = None,
 ) -> pl.DataFrame:
-    """Add the columns the product rules read to a frame of products (or catalog rows).
+    """Add the columns the product rules read to a frame of distinct products (which come
+    back in no particular order: they are keyed on ``product``).
 
     ``lookup`` is :func:`reference_lookup` for (at least) these products' codes, when the
     caller has it already; ``memo`` keeps folded values across the chunks of one check.
-    Comparison keys (the costly folding of names, specs, makers) are
-    computed only where an attribute rule compares them: with the reference record's own
-    text most rows need none.
+    Comparison keys (the costly folding of names, specs, makers) are computed only where an
+    attribute rule compares them: with the reference record's own text most rows need none.
     """
     kinds = line_types(products.get_column("line_type"))
     coded = products.with_columns(code_columns(products, memo))

@@ -27,8 +27,8 @@ from typing import Unpack
 
 import polars as pl
 import pyarrow as pa
-from polars.io.plugins import register_io_source
 
+from mapper.batches import scan_batches
 from mapper.catalog.scan import LazyCatalog, scan_catalog
 from mapper.checking import Checked, CheckOptions, categorical, prepare, reading
 from mapper.engine import (
@@ -130,19 +130,7 @@ def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
 def _chunked(produce: Callable[[], Iterator[pl.DataFrame]], schema: pl.Schema) -> pl.LazyFrame:
     """A lazy frame whose rows are the chunks ``produce`` yields, in order, so polars' own
     streaming sinks write what Python computes chunk by chunk."""
-
-    def source(
-        with_columns: list[str] | None,
-        predicate: pl.Expr | None,
-        n_rows: int | None,
-        batch_size: int | None,
-    ) -> Iterator[pl.DataFrame]:
-        for chunk in produce():
-            if predicate is not None:
-                chunk = chunk.filter(predicate)
-            yield chunk if with_columns is None else chunk.select(with_columns)
-
-    return register_io_source(source, schema=schema, explain_name="mapper chunks")
+    return scan_batches(lambda limit: produce(), schema, "mapper chunks")
 
 
 def second_pass(

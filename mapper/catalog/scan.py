@@ -35,7 +35,7 @@ import os
 import re
 import tempfile
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -45,8 +45,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from polars.io.plugins import register_io_source
 
+from mapper.batches import Batches, scan_batches
 from mapper.catalog import (
     _best_code_column,
     canonical_exprs,
@@ -65,8 +65,6 @@ SAMPLE_ROWS = 100_000  # rows read up front: "no data rows" and the choice of co
 CHUNK_BYTES = 16 << 20  # transcoding and parsing read this much at a time
 SPARSE_QUOTES = 4096  # quotes in a piece up to which quoted values are counted one by one
 NO_DATA = "has a header but no data rows (没有数据行)"
-
-Batches = Callable[[int | None], Iterator[pl.DataFrame]]  # all rows in order, or the first n
 
 
 class _TempFile:
@@ -234,32 +232,17 @@ def _assemble(
 def _stream(names: list[str], batches: Batches, first_row: int, row: str) -> pl.LazyFrame:
     """The rows as a LazyFrame, each numbered in ``row`` before any filter polars pushes
     down to it, so that the number stays the file's."""
-    schema = {**dict.fromkeys(names, pl.String), row: pl.Int64}
+    schema = pl.Schema({**dict.fromkeys(names, pl.String()), row: pl.Int64()})
 
-    def read(
-        with_columns: list[str] | None,
-        predicate: pl.Expr | None,
-        n_rows: int | None,
-        batch_size: int | None,
-    ) -> Iterator[pl.DataFrame]:
-        start, left = first_row, n_rows
-        for frame in batches(n_rows if predicate is None else None):
-            numbered = frame.with_columns(
+    def numbered(limit: int | None) -> Iterator[pl.DataFrame]:
+        start = first_row
+        for frame in batches(limit):
+            yield frame.with_columns(
                 pl.int_range(start, start + frame.height, dtype=pl.Int64).alias(row)
             )
             start += frame.height
-            if predicate is not None:
-                numbered = numbered.filter(predicate)
-            if with_columns is not None:
-                numbered = numbered.select(with_columns)
-            if left is not None:
-                numbered = numbered.head(left)
-                left -= numbered.height
-            yield numbered
-            if left is not None and left <= 0:
-                return
 
-    return register_io_source(read, schema=schema, explain_name="mapper catalog")
+    return scan_batches(numbered, schema, "mapper catalog")
 
 
 # ---------------------------------------------------------------------------------------------
