@@ -40,6 +40,7 @@ from mapper.engine import (
     stack_findings,
 )
 from mapper.errors import InputError
+from mapper.policy.readiness import cash_items
 from mapper.reference import Reference
 from mapper.result import CheckResult, item_table, row_status
 
@@ -139,8 +140,10 @@ def second_pass(
     per_row: pl.DataFrame,
     findings_path: Path,
     items_path: Path,
+    cash_path: Path,
 ) -> None:
-    """Findings and items, chunk of rows by chunk, written in row order by streaming sinks."""
+    """Findings, items and cash items, chunk of rows by chunk, written in row order by
+    streaming sinks (cash items from each chunk of items as it is made, not from the file)."""
     # Categorical already (checked in chunks); sorted once for item_table's binary search.
     products = checked.assessed.sort(PRODUCT)
     product_findings = checked.findings.lazy()
@@ -158,6 +161,8 @@ def second_pass(
             found = stack_findings(rows.lazy(), product_findings, own.lazy())
             yield found.collect(engine="in-memory")
 
+    cash_parts: list[Path] = []
+
     def items() -> Iterator[pl.DataFrame]:
         for path in first.row_files:
             rows = pl.read_ipc(path, columns=columns)
@@ -168,7 +173,10 @@ def second_pass(
             start = redone_rows.search_sorted(int(numbers[0]), side="left")
             stop = redone_rows.search_sorted(int(numbers[-1]), side="right")
             table = item_table(rows.lazy(), products, PRODUCT, redone.slice(start, stop - start))
-            yield table.collect(engine="in-memory")
+            collected = table.collect(engine="in-memory")
+            cash_parts.append(path.with_name(f"cash-{len(cash_parts):06d}.arrow"))
+            cash_items(collected).collect().write_ipc(cash_parts[-1])
+            yield collected
 
     empty = pl.read_ipc(first.row_files[0], columns=columns).clear()
     findings_schema = stack_findings(
@@ -177,6 +185,8 @@ def second_pass(
     items_schema = item_table(empty.lazy(), products, PRODUCT, redone.clear())
     _chunked(findings, findings_schema).sink_parquet(findings_path)
     _chunked(items, items_schema.collect_schema()).sink_parquet(items_path)
+    cash = pl.scan_ipc(cash_parts) if cash_parts else cash_items(items_schema)
+    cash.sink_parquet(cash_path)
 
 
 def check_to(
@@ -185,15 +195,16 @@ def check_to(
     reference: Reference | str | Path | None = None,
     **options: Unpack[CheckOptions],
 ) -> CheckResult:
-    """Check a catalog of any size, writing ``findings.parquet`` and ``items.parquet`` into
-    ``out_dir``; memory stays flat as the catalog grows. Arguments as :func:`mapper.check`.
+    """Check a catalog of any size, writing ``findings.parquet``, ``items.parquet`` and
+    ``cash_items.parquet`` into ``out_dir``; memory stays flat as the catalog grows.
+    Arguments as :func:`mapper.check`.
 
     The result's findings and items read those files (items only when asked for).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     setup = prepare(reference, **options)
-    findings_path, items_path = out / "findings.parquet", out / "items.parquet"
+    written = {stem: out / f"{stem}.parquet" for stem in ("findings", "items", "cash_items")}
     with scan_catalog(catalog, **reading(options)) as cat:
         work = Path(tempfile.mkdtemp(prefix=".mapper-", dir=out))
         try:
@@ -205,17 +216,17 @@ def check_to(
             # Only rows whose local id hash repeats can carry a CAT finding.
             repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
             per_row = setup.check_rows(first.rows.filter(repeated), checked.enriched)
-            second_pass(first, checked, per_row, findings_path, items_path)
+            second_pass(first, checked, per_row, *written.values())
         finally:
             shutil.rmtree(work, ignore_errors=True)
         path, source = cat.path, cat.source
     return setup.result(
-        pl.read_parquet(findings_path),
-        pl.scan_parquet(items_path),
+        pl.read_parquet(written["findings"]),
+        pl.scan_parquet(written["items"]),
         catalog=path,
         encoding=source,
         blank_rows=first.blank_rows,
-        written={"findings": findings_path, "items": items_path},
+        written=written,
     )
 
 

@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 
 import mapper
 from mapper.cli.main import cli
+from mapper.policy.readiness import cash_items
 from mapper.stream import check_to
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_catalogs"
@@ -41,8 +42,12 @@ def test_streamed_check_equals_the_in_memory_check(name: str, tmp_path: Path) ->
     assert streamed.summary.to_dict() == eager.summary.to_dict()
     assert streamed.blank_rows == eager.blank_rows
     assert streamed.exit_code() == eager.exit_code()
+    # Cash items are written with the items, not read back from them.
+    cash = pl.read_parquet(tmp_path / "cash_items.parquet")
+    assert_frame_equal(as_text(cash), cash_items(eager.items).collect())
     # Only the outputs remain: the per-row work files are gone.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.parquet", "items.parquet"]
+    outputs = ["cash_items.parquet", "findings.parquet", "items.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == outputs
 
 
 def test_duplicate_local_ids_found_across_chunks(
@@ -64,6 +69,8 @@ def test_duplicate_local_ids_found_across_chunks(
         and cat.height == eager.findings.filter(pl.col("rule").str.starts_with("CAT")).height
     )
     assert_frame_equal(as_text(streamed.items), eager.items)
+    cash = pl.read_parquet(tmp_path / "cash_items.parquet")  # from many chunks, in row order
+    assert_frame_equal(as_text(cash), cash_items(eager.items).collect())
 
 
 def test_a_product_kept_once_per_key_and_check_pair() -> None:

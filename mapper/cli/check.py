@@ -67,8 +67,8 @@ from mapper.writers.text import TextWriter
     type=click.Choice(sorted(WRITERS)),
     help="Write only these formats into --out (repeat the option). With only "
     + ", ".join(sorted(STREAMED))
-    + " the check streams: memory stays flat for catalogs of any size (findings.parquet "
-    "and items.parquet are then always written).",
+    + " the check streams: memory stays flat for catalogs of any size (findings.parquet, "
+    "items.parquet and cash_items.parquet are then always written).",
 )
 @click.option(
     "--policy",

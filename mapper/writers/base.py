@@ -26,7 +26,8 @@ def tables(result: CheckResult) -> dict[str, pl.LazyFrame]:
     }
     if result.summary.payment is not None:
         out["summary_payment"] = result.summary.payment.lazy()
-        out["cash_items"] = cash_items(result.items_source)
+        cash = result.written.get("cash_items")  # a streamed check wrote it with the items
+        out["cash_items"] = pl.scan_parquet(cash) if cash else cash_items(result.items_source)
     return out
 
 
