@@ -216,7 +216,14 @@ def check_to(
             # Only rows whose local id hash repeats can carry a CAT finding.
             repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
             per_row = setup.check_rows(first.rows.filter(repeated), checked.enriched)
-            second_pass(first, checked, per_row, *written.values())
+            second_pass(
+                first,
+                checked,
+                per_row,
+                written["findings"],
+                written["items"],
+                written["cash_items"],
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
         path, source = cat.path, cat.source
