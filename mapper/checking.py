@@ -12,6 +12,7 @@ from typing import TypedDict, Unpack
 import polars as pl
 
 from mapper.engine import (
+    CHECKED_REFERENCE,
     PRODUCT,
     code_keys,
     enrich,
@@ -61,12 +62,13 @@ CATALOG_TEXT = {c: c for c in ("name", "spec", "manufacturer", "approval_no", "c
 
 def _categorical_items(assessed: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
     """:func:`categorical` for assessed items; the catalog's own text is taken back from the
-    products as given, where it is categorical already (casting it again costs the most)."""
+    products as given, where it is categorical already (casting it again costs the most).
+    Both frames hold the same products sorted by key, so they line up row for row."""
     if not all(isinstance(products.schema[c], pl.Categorical) for c in CATALOG_TEXT.values()):
         return categorical(assessed, CATALOG_TEXT)  # the same categories either way
-    own = products.select(PRODUCT, *[pl.col(c).alias(item) for item, c in CATALOG_TEXT.items()])
+    own = products.select(pl.col(c).alias(item) for item, c in CATALOG_TEXT.items())
     rest = categorical(assessed.drop(*CATALOG_TEXT))
-    return rest.join(own, on=PRODUCT, how="left").select(assessed.columns)
+    return rest.hstack(own).select(assessed.columns)
 
 
 @dataclass
@@ -94,13 +96,17 @@ class Setup:
         With ``chunk``, ``chunk`` products at a time (each product's check is its own), and
         only what the rows need is kept: the findings, the item columns (categorical) and
         each product's code key instead of the whole enriched frame. Memory then holds one
-        chunk's enrichment, not every product's."""
+        chunk's enrichment, not every product's. The item columns then come sorted by key
+        (the products are, each chunk's are): a streamed check looks rows' products up there
+        without a sorted copy of millions of them."""
         size = chunk or max(products.height, 1)
         # One reference lookup for every chunk: each is a scan of the whole release.
         lookup = None
         if chunk:
+            if not products.get_column(PRODUCT).is_sorted():
+                products = products.sort(PRODUCT)
             codes = code_keys(products.with_columns(pl.col("code").cast(pl.String)))
-            lookup = reference_lookup(self.reference, codes)
+            lookup = reference_lookup(self.reference, codes, CHECKED_REFERENCE)
         memo = Memo()
         parts = [self._check(products.slice(at, size), lookup, memo)
                  for at in range(0, max(products.height, 1), size)]  # fmt: skip
@@ -123,7 +129,8 @@ class Setup:
         assessed = assess(items, self.policy, self.ctx.as_of, memo)
         if narrow:
             enriched = enriched.select(PRODUCT, "code_key")
-            found, assessed = categorical(found), _categorical_items(assessed, given)
+            assessed = _categorical_items(assessed.sort(PRODUCT), given)
+            found = categorical(found)
         return Checked(enriched, found, assessed)
 
     def check_rows(self, rows: pl.LazyFrame, enriched: pl.DataFrame) -> pl.DataFrame:

@@ -5,9 +5,11 @@ arranged so that memory holds the distinct products and one chunk, not the catal
 
 1. One pass over the file in chunks (``sink_batches``: the reader waits for each chunk): each
    chunk's per-row columns (row, local id, price, quantity, product key, a hash of the local
-   id) go to Arrow files on disk; its distinct products are kept, as categoricals.
+   id) go to Arrow files on disk; its distinct products are kept, as categoricals, and
+   sorted by key at the end.
 2. The distinct products are enriched, checked and assessed ``PRODUCT_CHUNK`` at a time
-   against one reference lookup; only findings, item columns and code keys are kept.
+   against one reference lookup; only findings, item columns (in key order) and code keys
+   are kept.
 3. The row rules (CAT: duplicate local ids) run on the rows whose local-id hash occurs more
    than once over all row files (a hash collision only adds a candidate, which the exact rule
    then clears).
@@ -68,6 +70,11 @@ class FirstPass:
     def rows(self) -> pl.LazyFrame:
         return pl.scan_ipc(self.row_files)
 
+    def take_products(self) -> pl.DataFrame:
+        """The distinct products (sorted by key), handed over: the pass no longer holds them."""
+        products, self.products = self.products, self.products.clear()
+        return products
+
 
 def _unseen(distinct: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
     """The products of ``distinct`` whose (key, check) pair is not in ``seen`` (pairs sorted
@@ -122,7 +129,7 @@ def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
     counts = pl.scan_ipc(files).group_by("id_hash").len().filter(pl.col("len") > 1)
     return FirstPass(
         row_files=files,
-        products=pl.concat(products).drop(CHECK),
+        products=pl.concat(products).drop(CHECK).sort(PRODUCT),
         repeated_ids=counts.collect().get_column("id_hash"),
         blank_rows=blank[0] if catalog.blank_rows is None else catalog.blank_rows,
     )
@@ -144,8 +151,9 @@ def second_pass(
 ) -> None:
     """Findings, items and cash items, chunk of rows by chunk, written in row order by
     streaming sinks (cash items from each chunk of items as it is made, not from the file)."""
-    # Categorical already (checked in chunks); sorted once for item_table's binary search.
-    products = checked.assessed.sort(PRODUCT)
+    # Categorical and sorted by key already (checked in chunks), for item_table's binary
+    # search: sorting 2.3M products here held a second copy of them (10M rows).
+    products = checked.assessed
     product_findings = checked.findings.lazy()
     columns = list(ROW_FILE_COLUMNS[:-1])
     redo = per_row.get_column("row").unique()
@@ -212,7 +220,7 @@ def check_to(
                 first = _first_pass_exact(cat, work)
             except (pl.exceptions.PolarsError, pa.ArrowException) as error:
                 raise cat.explain(error) from error
-            checked = setup.check_products(first.products, chunk=PRODUCT_CHUNK)
+            checked = setup.check_products(first.take_products(), chunk=PRODUCT_CHUNK)
             # Only rows whose local id hash repeats can carry a CAT finding.
             repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
             per_row = setup.check_rows(first.rows.filter(repeated), checked.enriched)

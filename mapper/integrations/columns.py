@@ -17,6 +17,7 @@ import polars as pl
 
 from mapper.api import run
 from mapper.catalog import Catalog
+from mapper.engine import CHECKED_REFERENCE
 from mapper.fields import FIELD_NAMES
 from mapper.policy import Policy
 from mapper.reference import Reference
@@ -46,17 +47,7 @@ ENGINE_COLUMNS = (
     "id_codes",
 )
 # Reference values a reader wants next to the catalog's (the *_key folding columns are left out).
-REFERENCE_COLUMNS = (
-    "ref_name",
-    "ref_generic_name",
-    "ref_spec",
-    "ref_dosage_form",
-    "ref_manufacturer",
-    "ref_approval_no",
-    "ref_payment_category",
-    "ref_valid_from",
-    "ref_valid_to",
-)
+REFERENCE_COLUMNS = tuple(f"ref_{column}" for column in CHECKED_REFERENCE)
 ITEM_COLUMNS = (
     "status",
     "rules",
