@@ -63,12 +63,15 @@ CATALOG_TEXT = {c: c for c in ("name", "spec", "manufacturer", "approval_no", "c
 def _categorical_items(assessed: pl.DataFrame, products: pl.DataFrame) -> pl.DataFrame:
     """:func:`categorical` for assessed items; the catalog's own text is taken back from the
     products as given, where it is categorical already (casting it again costs the most).
-    Both frames hold the same products sorted by key, so they line up row for row."""
+    Frames holding the same products in the same order (the streamed check sorts both by
+    key) line up row for row; others are joined on the key."""
     if not all(isinstance(products.schema[c], pl.Categorical) for c in CATALOG_TEXT.values()):
         return categorical(assessed, CATALOG_TEXT)  # the same categories either way
-    own = products.select(pl.col(c).alias(item) for item, c in CATALOG_TEXT.items())
+    own = products.select(PRODUCT, *[pl.col(c).alias(item) for item, c in CATALOG_TEXT.items()])
     rest = categorical(assessed.drop(*CATALOG_TEXT))
-    return rest.hstack(own).select(assessed.columns)
+    if rest.get_column(PRODUCT).equals(own.get_column(PRODUCT)):
+        return rest.hstack(own.drop(PRODUCT)).select(assessed.columns)
+    return rest.join(own, on=PRODUCT, how="left").select(assessed.columns)
 
 
 @dataclass

@@ -157,6 +157,9 @@ def test_item_text_has_the_same_categories_on_both_paths() -> None:
     assert fast.schema == slow.schema
     assert pl.concat([fast, slow]).height == 4
     assert as_text(fast).equals(assessed)
+    # Products in another order than the items: each item still gets its own product's text.
+    shuffled = _categorical_items(assessed, categorical(given).reverse())
+    assert as_text(shuffled).equals(assessed)
 
 
 def test_cli_streams_when_only_streamable_formats_are_asked(tmp_path: Path) -> None:
