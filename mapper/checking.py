@@ -74,6 +74,18 @@ def _categorical_items(assessed: pl.DataFrame, products: pl.DataFrame) -> pl.Dat
     return rest.join(own, on=PRODUCT, how="left").select(assessed.columns)
 
 
+def _contiguous(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """``frames`` stacked, one chunk per column. Column by column, letting go of each input
+    column once copied (the list is emptied): memory holds the result and one column more,
+    not the result twice."""
+    columns = []
+    for name in frames[0].columns:
+        columns.append(pl.concat([f.get_column(name) for f in frames], rechunk=True))
+        frames[:] = [f.drop(name) for f in frames]
+    frames.clear()
+    return pl.DataFrame(columns)
+
+
 @dataclass
 class Checked:
     """The distinct products checked: enriched, their findings, their item columns assessed."""
@@ -100,8 +112,8 @@ class Setup:
         only what the rows need is kept: the findings, the item columns (categorical) and
         each product's code key instead of the whole enriched frame. Memory then holds one
         chunk's enrichment, not every product's. The item columns then come sorted by key
-        (the products are, each chunk's are): a streamed check looks rows' products up there
-        without a sorted copy of millions of them."""
+        (the products are sorted, and so is each chunk's result), in one chunk per column: a
+        streamed check looks rows' products up there without a sorted copy of millions."""
         size = chunk or max(products.height, 1)
         # One reference lookup for every chunk: each is a scan of the whole release.
         lookup = None
@@ -113,11 +125,12 @@ class Setup:
         memo = Memo()
         parts = [self._check(products.slice(at, size), lookup, memo)
                  for at in range(0, max(products.height, 1), size)]  # fmt: skip
-        return Checked(
-            enriched=pl.concat([p.enriched for p in parts]),
-            findings=pl.concat([p.findings for p in parts]),
-            assessed=pl.concat([p.assessed for p in parts]),
-        )
+        enriched = pl.concat([p.enriched for p in parts])
+        findings = pl.concat([p.findings for p in parts])
+        assessed = [p.assessed for p in parts]
+        del parts  # the chunks' item columns are held by ``assessed`` alone
+        # Rows gather their item columns by position: 5x faster from one chunk than from ten.
+        return Checked(enriched, findings, _contiguous(assessed))
 
     def _check(self, products: pl.DataFrame, lookup: pl.DataFrame | None, memo: Memo) -> Checked:
         narrow = lookup is not None

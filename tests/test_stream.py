@@ -236,3 +236,19 @@ def test_out_format_needs_out() -> None:
         cli, ["check", str(SAMPLES / "pharmacy_catalog_gbk.csv"), "--out-format", "parquet"]
     )
     assert result.exit_code == 2 and "--out" in result.output
+
+
+def test_item_columns_of_product_chunks_are_stacked_into_one_chunk() -> None:
+    """The second pass gathers item columns by position, fastest from one chunk per column;
+    stacking lets go of the chunks' frames (the list is emptied)."""
+    from mapper.checking import _contiguous
+
+    chunks = [
+        pl.DataFrame({"product": [1, 2], "name": ["阿莫西林胶囊", None]}),
+        pl.DataFrame({"product": [5], "name": ["布洛芬缓释胶囊"]}),
+    ]
+    expected = pl.concat(chunks)
+    stacked = _contiguous(chunks)
+    assert_frame_equal(stacked, expected)
+    assert stacked.n_chunks("all") == [1, 1]
+    assert chunks == []
