@@ -112,9 +112,10 @@ class Setup:
         """Enrich the distinct products, run the product rules, assess payment.
 
         With ``chunk``, ``chunk`` products at a time (each product's check is its own), and
-        only what the rows need is kept: the findings, the item columns (categorical) and
-        each product's code key instead of the whole enriched frame. Memory then holds one
-        chunk's enrichment, not every product's. The item columns then come sorted by key
+        only what the rows need is kept: the findings and the item columns (categorical); the
+        enriched frame comes back empty (the item columns hold each product's code, from which
+        the row rules' code keys are computed for the products they need). Memory then holds
+        one chunk's enrichment, not every product's. The item columns then come sorted by key
         (the products are sorted, and so is each chunk's result), in one chunk per column: a
         streamed check looks rows' products up there without a sorted copy of millions."""
         size = chunk or max(products.height, 1)
@@ -147,7 +148,7 @@ class Setup:
         items = product_items(enriched.lazy(), found.lazy(), PRODUCT).collect()
         assessed = assess(items, self.policy, self.ctx.as_of, memo)
         if narrow:
-            enriched = enriched.select(PRODUCT, "code_key")
+            enriched = enriched.clear()
             assessed = _categorical_items(assessed.sort(PRODUCT), given)
             found = categorical(found)
         return Checked(enriched, found, assessed)

@@ -32,11 +32,12 @@ import pyarrow as pa
 
 from mapper.batches import scan_batches
 from mapper.catalog.scan import LazyCatalog, scan_catalog
-from mapper.checking import Checked, CheckOptions, categorical, prepare, reading
+from mapper.checking import Checked, CheckOptions, Setup, categorical, prepare, reading
 from mapper.engine import (
     HASH_SEEDS,
     PRODUCT,
     PRODUCT_COLUMNS,
+    code_keys,
     collision_free,
     product_key,
     stack_findings,
@@ -220,18 +221,7 @@ def check_to(
                 first = _first_pass_exact(cat, work)
             except (pl.exceptions.PolarsError, pa.ArrowException) as error:
                 raise cat.explain(error) from error
-            checked = setup.check_products(first.take_products(), chunk=PRODUCT_CHUNK)
-            # Only rows whose local id hash repeats can carry a CAT finding.
-            repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
-            per_row = setup.check_rows(first.rows.filter(repeated), checked.enriched)
-            second_pass(
-                first,
-                checked,
-                per_row,
-                written["findings"],
-                written["items"],
-                written["cash_items"],
-            )
+            _check_and_write(setup, first, written)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         path, source = cat.path, cat.source
@@ -243,6 +233,34 @@ def check_to(
         blank_rows=first.blank_rows,
         written=written,
     )
+
+
+def _check_and_write(setup: Setup, first: FirstPass, written: dict[str, Path]) -> None:
+    """Check the products and rows of the first pass and write the three tables; what the
+    check held (millions of checked products at national scale) is let go on return, before
+    the result reads the findings back."""
+    checked = setup.check_products(first.take_products(), chunk=PRODUCT_CHUNK)
+    # Only rows whose local id hash repeats can carry a CAT finding.
+    candidates = first.rows.filter(pl.col("id_hash").is_in(first.repeated_ids.implode()))
+    per_row = setup.check_rows(candidates, _code_keys(checked.assessed, candidates))
+    second_pass(
+        first,
+        checked,
+        per_row,
+        written["findings"],
+        written["items"],
+        written["cash_items"],
+    )
+
+
+def _code_keys(items: pl.DataFrame, rows: pl.LazyFrame) -> pl.DataFrame:
+    """The code key of each product of ``rows`` (what the row rules read), from the codes of
+    the checked products' item columns: computed for these products only, not kept for all."""
+    wanted = rows.select(PRODUCT).unique().collect()
+    codes = items.select(PRODUCT, pl.col("code").cast(pl.String)).join(
+        wanted, on=PRODUCT, how="semi"
+    )
+    return codes.select(PRODUCT, code_keys(codes))
 
 
 def _first_pass_exact(catalog: LazyCatalog, work: Path) -> FirstPass:
