@@ -241,8 +241,9 @@ def _check_and_write(setup: Setup, first: FirstPass, written: dict[str, Path]) -
     the result reads the findings back."""
     checked = setup.check_products(first.take_products(), chunk=PRODUCT_CHUNK)
     # Only rows whose local id hash repeats can carry a CAT finding.
-    candidates = first.rows.filter(pl.col("id_hash").is_in(first.repeated_ids.implode()))
-    per_row = setup.check_rows(candidates, _code_keys(checked.assessed, candidates))
+    repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
+    candidates = first.rows.filter(repeated).collect()  # read once: few rows
+    per_row = setup.check_rows(candidates.lazy(), _code_keys(checked.assessed, candidates))
     second_pass(
         first,
         checked,
@@ -253,12 +254,14 @@ def _check_and_write(setup: Setup, first: FirstPass, written: dict[str, Path]) -
     )
 
 
-def _code_keys(items: pl.DataFrame, rows: pl.LazyFrame) -> pl.DataFrame:
+def _code_keys(items: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     """The code key of each product of ``rows`` (what the row rules read), from the codes of
     the checked products' item columns: computed for these products only, not kept for all."""
-    wanted = rows.select(PRODUCT).unique().collect()
-    codes = items.select(PRODUCT, pl.col("code").cast(pl.String)).join(
-        wanted, on=PRODUCT, how="semi"
+    wanted = rows.select(PRODUCT).unique()
+    codes = (
+        items.select(PRODUCT, "code")
+        .join(wanted, on=PRODUCT, how="semi")
+        .with_columns(pl.col("code").cast(pl.String))
     )
     return codes.select(PRODUCT, code_keys(codes))
 
