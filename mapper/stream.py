@@ -8,11 +8,11 @@ arranged so that memory holds the distinct products and one chunk, not the catal
    id) go to Arrow files on disk; its distinct products are kept, as categoricals, and
    sorted by key at the end.
 2. The distinct products are enriched, checked and assessed ``PRODUCT_CHUNK`` at a time
-   against one reference lookup; only findings, item columns (in key order) and code keys
-   are kept.
+   against one reference lookup; only findings and item columns (in key order, one chunk per
+   column) are kept.
 3. The row rules (CAT: duplicate local ids) run on the rows whose local-id hash occurs more
    than once over all row files (a hash collision only adds a candidate, which the exact rule
-   then clears).
+   then clears), with their products' code keys computed from the item columns' codes.
 4. ``findings.parquet`` and ``items.parquet`` are computed file of rows by file of rows in
    Python (product columns gathered by binary search on the sorted key) and written in row
    order by polars' Parquet sink; the summary is aggregated from those files.
@@ -242,7 +242,7 @@ def _check_and_write(setup: Setup, first: FirstPass, written: dict[str, Path]) -
     checked = setup.check_products(first.take_products(), chunk=PRODUCT_CHUNK)
     # Only rows whose local id hash repeats can carry a CAT finding.
     repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
-    candidates = first.rows.filter(repeated).collect()  # read once: few rows
+    candidates = first.rows.filter(repeated).collect()  # read once, for both uses
     per_row = setup.check_rows(candidates.lazy(), _code_keys(checked.assessed, candidates))
     second_pass(
         first,
