@@ -205,7 +205,8 @@ def check_to(
     **options: Unpack[CheckOptions],
 ) -> CheckResult:
     """Check a catalog of any size, writing ``findings.parquet``, ``items.parquet`` and
-    ``cash_items.parquet`` into ``out_dir``; memory stays flat as the catalog grows.
+    ``cash_items.parquet`` into ``out_dir``; memory holds the distinct products and one
+    chunk of rows, not the catalog.
     Arguments as :func:`mapper.check`.
 
     The result's findings and items read those files (items only when asked for).

@@ -2,7 +2,7 @@
 
 ``scan_catalog(path).frame().collect()`` equals ``read_catalog(path).frame`` for every file the
 eager reader accepts, but a CSV or Parquet file is never held in memory whole, so ``mapper
-check`` can stream a catalog of ten million rows with flat memory. Decided before any row is
+check`` can stream a catalog of ten million rows chunk by chunk. Decided before any row is
 streamed, so that they raise from :func:`scan_catalog` itself:
 
 - the encoding, from the first 4 MB (:data:`PREFIX_BYTES`); GBK/GB18030 and UTF-16 files are
