@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from mapper.engine import positions
 from mapper.errors import ConfigError
 from mapper.fields import LINE_TYPES, ROW_FIELDS
 from mapper.rules import Rule, Severity, get_rule
@@ -189,7 +190,7 @@ def item_table(
     looked_up = products.drop(key)
 
     def with_product(batch: pl.DataFrame) -> pl.DataFrame:
-        found = looked_up[keys.search_sorted(batch.get_column(key), side="left")]
+        found = looked_up[positions(keys, batch.get_column(key))]
         return batch.drop(key).hstack(found)
 
     schema: dict[str, pl.DataType] = {c: pl.String() for c in ROW_FIELDS}

@@ -39,6 +39,7 @@ from mapper.engine import (
     PRODUCT_COLUMNS,
     code_keys,
     collision_free,
+    positions,
     product_key,
     stack_findings,
 )
@@ -84,7 +85,7 @@ def _unseen(distinct: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
     if seen.is_empty():
         return distinct
     keys, known = distinct.get_column(PRODUCT), seen.get_column(PRODUCT)
-    at = known.search_sorted(keys, side="left")
+    at = positions(known, keys)
     inside = at < seen.height
     at = at.clip(upper_bound=seen.height - 1)
     same = (

@@ -1,12 +1,15 @@
-"""The engine's reference lookup: only the codes asked for, one record per code."""
+"""The engine's reference lookup (only the codes asked for, one record per code) and its
+positions of product keys in the sorted keys."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mapper.engine import reference_lookup
+from mapper.engine import positions, reference_lookup
 from mapper.reference import load_reference
 from tests.support import fixture_records, write_store
 
@@ -33,3 +36,24 @@ def test_lookup_of_distinct_codes_is_the_records(tmp_path: Path) -> None:
     codes = pl.Series([r["code"] for r in records])
     lookup = reference_lookup(ref, codes)
     assert lookup.height == codes.n_unique()
+
+
+KEYS = st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=60)
+
+
+@given(sorted_keys=KEYS, keys=KEYS)
+def test_positions_are_the_binary_search_in_the_keys_order(
+    sorted_keys: list[int], keys: list[int]
+) -> None:
+    known = pl.Series(sorted(sorted_keys), dtype=pl.UInt64)
+    asked = pl.Series(keys, dtype=pl.UInt64)
+    expected = known.search_sorted(asked, side="left")
+    assert positions(known, asked).to_list() == expected.to_list()
+
+
+def test_positions_of_keys_that_are_there_find_them() -> None:
+    known = pl.Series([3, 8, 15, 2**63, 2**64 - 1], dtype=pl.UInt64)
+    asked = pl.Series([2**64 - 1, 3, 15, 15, 2**63, 8], dtype=pl.UInt64)
+    found = positions(known, asked)
+    assert known.gather(found).to_list() == asked.to_list()
+    assert found.to_list() == [4, 0, 2, 2, 3, 1]
