@@ -79,9 +79,9 @@ class FirstPass:
 
 
 def _unseen(distinct: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
-    """The products of ``distinct`` whose (key, check) pair is not in ``seen`` (pairs sorted
-    by key). A key seen with another check is kept: that is a collision, which the caller
-    then finds as a key held twice."""
+    """The rows of ``distinct`` (distinct (key, check) pairs) whose pair is not in ``seen``
+    (pairs sorted by key). A key seen with another check is kept: that is a collision, which
+    the caller then finds as a key held twice."""
     if seen.is_empty():
         return distinct
     keys, known = distinct.get_column(PRODUCT), seen.get_column(PRODUCT)
@@ -118,7 +118,7 @@ def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
         ).write_ipc(path, compat_level=pl.CompatLevel.oldest())
         files.append(path)
         # The new (key, check) pairs first, then the product columns of those rows only:
-        # deduplicating the two hashes is cheaper than the twelve columns.
+        # ``unique`` carries the two hashes and a row index, not the twelve columns.
         pairs = kept.select(PRODUCT, CHECK).with_row_index("at").unique([PRODUCT, CHECK])
         new = _unseen(pairs.sort(PRODUCT), seen[0])  # in key order, as ``seen`` wants them
         fresh = kept.select(*PRODUCT_COLUMNS, PRODUCT)[new.get_column("at")]
