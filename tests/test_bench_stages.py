@@ -6,6 +6,7 @@ inside the check they are part of, and that the table shows them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,14 +16,14 @@ TINY = bench_stages.scale
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data = tmp_path_factory.mktemp("national")
     store = national.reference_store(TINY.TINY_DRUGS, TINY.TINY_CONSUMABLES, data=data)
     catalog = national.write_catalog(TINY.TINY_ROWS, store, data=data)
     return bench_stages.measure(catalog.csv, store, data)
 
 
-def test_every_stage_is_timed_inside_the_check(measured: dict) -> None:
+def test_every_stage_is_timed_inside_the_check(measured: dict[str, Any]) -> None:
     check = measured["check"]
     assert check["rows"] == TINY.TINY_ROWS
     assert set(check["stages"]) == {
@@ -41,12 +42,12 @@ def test_every_stage_is_timed_inside_the_check(measured: dict) -> None:
     assert check["rewrite"] > 0 and 0 < check["peak_mb"] < 4096
 
 
-def test_baselines_read_and_write_the_same_catalog(measured: dict) -> None:
+def test_baselines_read_and_write_the_same_catalog(measured: dict[str, Any]) -> None:
     assert measured["read"]["rows"] == measured["floor"]["rows"] == TINY.TINY_ROWS
     assert measured["read"]["seconds"] > 0 and measured["floor"]["seconds"] > 0
 
 
-def test_table_shows_each_stage_against_the_floor(measured: dict) -> None:
+def test_table_shows_each_stage_against_the_floor(measured: dict[str, Any]) -> None:
     table = bench_stages.report(measured)
     assert table.startswith(f"{TINY.TINY_ROWS:,} rows;")
     rows = {
