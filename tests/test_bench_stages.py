@@ -11,21 +11,20 @@ from typing import Any
 import pytest
 
 from bench import bench_stages, national
-
-TINY = bench_stages.scale
+from bench.bench_scale import TINY_CONSUMABLES, TINY_DRUGS, TINY_ROWS
 
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data = tmp_path_factory.mktemp("national")
-    store = national.reference_store(TINY.TINY_DRUGS, TINY.TINY_CONSUMABLES, data=data)
-    catalog = national.write_catalog(TINY.TINY_ROWS, store, data=data)
+    store = national.reference_store(TINY_DRUGS, TINY_CONSUMABLES, data=data)
+    catalog = national.write_catalog(TINY_ROWS, store, data=data)
     return bench_stages.measure(catalog.csv, store, data)
 
 
 def test_every_stage_is_timed_inside_the_check(measured: dict[str, Any]) -> None:
     check = measured["check"]
-    assert check["rows"] == TINY.TINY_ROWS
+    assert check["rows"] == TINY_ROWS
     assert set(check["stages"]) == {
         "first pass",
         "product check",
@@ -43,13 +42,13 @@ def test_every_stage_is_timed_inside_the_check(measured: dict[str, Any]) -> None
 
 
 def test_baselines_read_and_write_the_same_catalog(measured: dict[str, Any]) -> None:
-    assert measured["read"]["rows"] == measured["floor"]["rows"] == TINY.TINY_ROWS
+    assert measured["read"]["rows"] == measured["floor"]["rows"] == TINY_ROWS
     assert measured["read"]["seconds"] > 0 and measured["floor"]["seconds"] > 0
 
 
 def test_table_shows_each_stage_against_the_floor(measured: dict[str, Any]) -> None:
     table = bench_stages.report(measured)
-    assert table.startswith(f"{TINY.TINY_ROWS:,} rows;")
+    assert table.startswith(f"{TINY_ROWS:,} rows;")
     rows = {
         line.split("|")[1].strip(): [c.strip() for c in line.strip("|").split("|")[1:]]
         for line in table.splitlines()
