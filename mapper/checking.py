@@ -25,7 +25,8 @@ from mapper.engine import (
 )
 from mapper.normalize import Memo
 from mapper.policy import Policy, assess, load_policy
-from mapper.policy.readiness import institution_ready, payment_summary
+from mapper.policy.eligibility import payment_date
+from mapper.policy.readiness import amount_basis, payment_summary, readiness
 from mapper.reference import Reference
 from mapper.reference.store import open_reference
 from mapper.result import (
@@ -148,7 +149,7 @@ class Setup:
             self.overrides,
         ).collect()
         items = product_items(enriched.lazy(), found.lazy(), PRODUCT).collect()
-        assessed = assess(items, self.policy, self.ctx.as_of, memo)
+        assessed = assess(items, self.policy, self.ctx.as_of)
         if narrow:
             enriched = enriched.clear()
             assessed = _categorical_items(assessed.sort(PRODUCT), given)
@@ -169,12 +170,15 @@ class Setup:
         catalog: str,
         encoding: str,
         blank_rows: int,
+        columns: Mapping[str, str] | None = None,
         written: dict[str, Path] | None = None,
     ) -> CheckResult:
-        """The check result with its summary, aggregated from ``findings`` and ``items``."""
+        """The check result with its summary, aggregated from ``findings`` and ``items``
+        (``columns``: which catalog header each field came from, for the money's basis)."""
         summary = summarise(items, findings, self.rules, self.overrides)
         summary.payment = payment_summary(items)
-        summary.institution_ready = institution_ready(items)
+        summary.readiness = readiness(items, payment_date(self.policy, self.ctx.as_of))
+        summary.amount_basis = amount_basis(columns or {})
         return CheckResult(
             findings=findings,
             items_source=items,

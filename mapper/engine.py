@@ -25,7 +25,8 @@ from datetime import date
 import polars as pl
 
 from mapper import codes, normalize
-from mapper.fields import EXPECTED_SYSTEM, FIELD_NAMES, ROW_FIELDS, line_type_of
+from mapper.fields import FIELD_NAMES, ROW_FIELDS
+from mapper.line_types import classify_lines
 from mapper.reference import Reference
 from mapper.reference.schema import REFERENCE_SCHEMA
 from mapper.rules import FINDINGS_SCHEMA, ROW_KEYS, RULES, CheckContext, Rule
@@ -140,11 +141,6 @@ def reference_lookup(
     ).rechunk()  # joined once per chunk of products: gathers from one chunk per column
 
 
-def line_types(categories: pl.Series) -> dict[str | None, str]:
-    """Map each distinct category text to a line type (done once per distinct value)."""
-    return {value: line_type_of(value) for value in categories.unique().to_list()}
-
-
 # Codes already in the platform's form skip the costly folding (most rows of most catalogs);
 # code_clean leaves exactly these unchanged.
 CLEAN_CODE = r"^(?:[0-9A-Z]+|[0-9]{15}-[0-9A-Z.]+)$"
@@ -197,19 +193,14 @@ def enrich(
     Comparison keys (the costly folding of names, specs, makers) are computed only where an
     attribute rule compares them: with the reference record's own text most rows need none.
     """
-    kinds = line_types(products.get_column("line_type"))
     coded = products.with_columns(code_columns(products, memo))
     if lookup is None:
         lookup = reference_lookup(reference, coded.get_column("code_key"))
     joined = (
         coded.lazy()
-        .with_columns(line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String))
         .with_columns(
             code_well_formed=codes.well_formed_expr(pl.col("code_key")).fill_null(False),
             code_system=codes.system_expr(pl.col("code_key")),
-            expected_system=pl.col("line_kind").replace_strict(
-                EXPECTED_SYSTEM, default=None, return_dtype=pl.String
-            ),
         )
         .collect()
         # Eagerly: ~15 % faster than in the lazy plan. Products: their order is free.
@@ -221,9 +212,11 @@ def enrich(
         # chunks; none with this. Drop it when polars fixes that.
         .rechunk()
     )
+    # The line type from every signal, and the class of goods a name or category names.
+    classified = classify_lines(joined, memo)
     # A key is folded only for the values of rows some rule compares (other rows get the
     # key of a value they share with those, else null: no rule reads it there).
-    return normalize.add_keys(joined, {**CATALOG_KEYS, **REFERENCE_KEYS}, comparisons(), memo)
+    return normalize.add_keys(classified, {**CATALOG_KEYS, **REFERENCE_KEYS}, comparisons(), memo)
 
 
 def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:

@@ -1,4 +1,5 @@
-"""The catalog fields mapper understands, the headers that name them, and the line types.
+"""The catalog fields mapper understands and the headers that name them (line types: see
+:mod:`mapper.line_types`).
 
 Header matching ignores case, full/half width, spaces and brackets, so ``医保编码``,
 ``医保编码（国家）`` and ``YB CODE`` style variants are all found; the first alias in each list
@@ -105,68 +106,3 @@ def normalise_header(header: str) -> str:
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", header).casefold())
     # And once more after dropping separators, which can bring combining marks together.
     return unicodedata.normalize("NFKC", re.sub(r"[\s()\[\]{}<>:：_\-·.*/\\]+", "", text))
-
-
-# ---------------------------------------------------------------------------------------------
-# Line types. Keys follow the national interface's list_type numbering where one exists.
-# ---------------------------------------------------------------------------------------------
-LINE_TYPES: dict[str, str] = {
-    "drug": "西药中成药 (101/104)",
-    "herbal": "中药饮片 (102)",
-    "preparation": "医疗机构制剂 (103)",
-    "service": "医疗服务项目 (201)",
-    "consumable": "医用耗材 (301)",
-    "tcm": "中药 (中成药或饮片)",
-    "other": "非医保类商品 (保健品、消杀用品、日用品等)",
-    "unknown": "未标明类别",
-}
-
-# Checked in order, first hit wins, on the folded category text. Longer, more specific
-# words come first (中药饮片 before 中药, 医疗器械 before 器械).
-# fmt: off
-LINE_TYPE_KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("101", "drug"), ("104", "drug"), ("102", "herbal"), ("103", "preparation"),
-    ("201", "service"), ("301", "consumable"),
-    ("医疗机构制剂", "preparation"), ("院内制剂", "preparation"), ("自制制剂", "preparation"),
-    ("制剂", "preparation"),
-    ("中药饮片", "herbal"), ("配方颗粒", "herbal"), ("饮片", "herbal"), ("草药", "herbal"),
-    ("中成药", "drug"), ("西药", "drug"), ("化学药", "drug"), ("生物制品", "drug"),
-    ("民族药", "drug"), ("药品", "drug"),
-    ("医疗服务", "service"), ("服务项目", "service"), ("诊疗", "service"), ("检查", "service"),
-    ("检验", "service"), ("治疗", "service"), ("手术", "service"), ("护理", "service"),
-    ("床位", "service"), ("诊查", "service"),
-    ("医用耗材", "consumable"), ("卫生材料", "consumable"), ("耗材", "consumable"),
-    ("材料", "consumable"), ("医疗器械", "consumable"), ("器械", "consumable"),
-    ("保健", "other"), ("滋补", "other"), ("消毒", "other"), ("消杀", "other"),
-    ("日用", "other"), ("食品", "other"), ("化妆", "other"), ("个人护理", "other"),
-    ("母婴", "other"), ("百货", "other"), ("其他", "other"), ("其它", "other"),
-    # A bare 中药 means 中成药 in many pharmacies and 饮片 in others: either code is right.
-    ("中药", "tcm"),
-    ("drug", "drug"), ("herbal", "herbal"), ("preparation", "preparation"),
-    ("service", "service"), ("consumable", "consumable"), ("other", "other"),
-)
-
-# fmt: on
-
-# The code systems each line type may carry ("|"-separated); other/unknown lines may carry any.
-EXPECTED_SYSTEM: dict[str, str] = {
-    "drug": "drug",
-    "herbal": "herbal",
-    "tcm": "drug|herbal",
-    "preparation": "preparation",
-    "service": "service",
-    "consumable": "consumable",
-}
-
-
-def line_type_of(category: str | None) -> str:
-    """Map a catalog's category text (类别) to a line type key."""
-    if category is None:
-        return "unknown"
-    folded = normalise_header(category)
-    if not folded:
-        return "unknown"
-    for keyword, line_type in LINE_TYPE_KEYWORDS:
-        if keyword in folded:
-            return line_type
-    return "unknown"

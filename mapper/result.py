@@ -17,7 +17,9 @@ import polars as pl
 
 from mapper.engine import positions
 from mapper.errors import ConfigError
-from mapper.fields import LINE_TYPES, ROW_FIELDS
+from mapper.fields import ROW_FIELDS
+from mapper.line_types import LINE_TYPES, non_insured_expr
+from mapper.policy.readiness import Readiness
 from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
@@ -25,7 +27,7 @@ SEVERITY_RANK = {s.value: s.rank for s in Severity}
 # fmt: off
 ITEM_COLUMNS = (
     "row", "item_id", "name", "spec", "manufacturer", "approval_no", "code", "line_type",
-    "category", "code_system", "status", "coded_ok", "errors", "warnings", "infos", "rules",
+    "line_type_source", "category", "code_system", "non_insured_goods", "status", "coded_ok", "errors", "warnings", "infos", "rules",
     "problem", "ref_name", "ref_payment_category", "unit_price", "quantity",
     "code_present", "code_known", "ref_valid_from", "ref_valid_to",
 )
@@ -50,32 +52,48 @@ FROM_CATALOG = {
 
 @dataclass
 class Summary:
-    """Counts a report opens with; every total adds up to the rows read."""
+    """Counts a report opens with; every total adds up to the rows read.
+
+    贯标率 (``coded_rate``) is the share of insured items coded correctly: goods outside
+    insurance (COD006: settled in cash, nothing to map) are outside its denominator.
+    """
 
     rows_read: int
     by_status: dict[str, int]
     by_rule: pl.DataFrame
     by_line_type: pl.DataFrame
     payment: pl.DataFrame | None = None
-    institution_ready: bool = True
+    readiness: Readiness | None = None
+    amount_basis: str = ""
+
+    @property
+    def institution_ready(self) -> bool:
+        return self.readiness.ready if self.readiness is not None else False
 
     @property
     def coded_ok(self) -> int:
         return int(self.by_line_type.get_column("coded_ok").sum())
 
     @property
+    def insured_items(self) -> int:
+        return self.rows_read - int(self.by_line_type.get_column("non_insured").sum())
+
+    @property
     def coded_rate(self) -> float:
-        return self.coded_ok / self.rows_read if self.rows_read else 0.0
+        return self.coded_ok / self.insured_items if self.insured_items else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rows_read": self.rows_read,
+            "insured_items": self.insured_items,
             "coded_ok": self.coded_ok,
             "coded_rate": round(self.coded_rate, 4),
             "by_status": self.by_status,
             "by_rule": self.by_rule.to_dicts(),
             "by_line_type": self.by_line_type.to_dicts(),
             "institution_ready": self.institution_ready,
+            "readiness": self.readiness.to_dict() if self.readiness is not None else None,
+            "amount_basis": self.amount_basis,
             "payment": self.payment.to_dicts() if self.payment is not None else [],
         }
 
@@ -153,7 +171,11 @@ def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> p
         key,
         *[c for c in ITEM_COLUMNS if c in FROM_CATALOG and c not in ROW_FIELDS],
         pl.col("line_kind").alias("line_type"),
+        "line_type_source",
         pl.col("line_type").alias("category"),
+        "goods_class",
+        "class_term",
+        non_insured_expr().alias("non_insured_goods"),
         # What the code itself is, whichever rules ran: payment is judged on these.
         pl.col("code_key").is_not_null().alias("code_present"),
         (
@@ -265,15 +287,23 @@ def summarise(
         .with_columns(pl.col("findings", "items").fill_null(0))
         .sort("rule")
     )
+    goods = pl.col("non_insured_goods").fill_null(False)
     by_line_type = (
         items.lazy()
         .group_by(pl.col("line_type").cast(pl.String))
-        .agg(items=pl.len().cast(pl.Int64), coded_ok=pl.col("coded_ok").sum().cast(pl.Int64))
+        .agg(
+            items=pl.len().cast(pl.Int64),
+            non_insured=goods.sum().cast(pl.Int64),
+            coded_ok=(pl.col("coded_ok") & ~goods).sum().cast(pl.Int64),
+        )
         .with_columns(
             label=pl.col("line_type").replace_strict(LINE_TYPES, default=pl.col("line_type")),
-            coded_rate=(pl.col("coded_ok") / pl.col("items")).round(4),
+            # Share of the line's insured items coded right; null for a line of goods only.
+            coded_rate=pl.when(pl.col("items") > pl.col("non_insured")).then(
+                (pl.col("coded_ok") / (pl.col("items") - pl.col("non_insured"))).round(4)
+            ),
         )
-        .select("line_type", "label", "items", "coded_ok", "coded_rate")
+        .select("line_type", "label", "items", "non_insured", "coded_ok", "coded_rate")
         .sort("items", "line_type", descending=[True, False])
     )
     statuses = items.lazy().group_by(pl.col("status").cast(pl.String)).len()

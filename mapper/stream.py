@@ -231,13 +231,14 @@ def check_to(
             _check_and_write(setup, first, written)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        path, source = cat.path, cat.source
+        path, source, columns = cat.path, cat.source, cat.columns
     return setup.result(
         pl.read_parquet(written["findings"]),
         pl.scan_parquet(written["items"]),
         catalog=path,
         encoding=source,
         blank_rows=first.blank_rows,
+        columns=columns,
         written=written,
     )
 

@@ -129,7 +129,7 @@ def pharmacy_rows(ref: dict[str, pl.DataFrame], rng: random.Random) -> list[Row]
             "approval": licence, "unit": unit, "price": price, "sales": rng.randint(0, 300),
             "code": "", "category": category,
         }  # fmt: skip
-        p.rows.append(Row(values, [("COD001", "code", note)]))
+        p.rows.append(Row(values, [("COD006", "code", note)]))
     p.malformed("drug", drug, "drop_last", x_ok)
     p.malformed("drug", drug, "letter_o", z_ok)
     p.wrong_system("consumable", "西药", lambda r: code27(r) and r["spec"] is not None)

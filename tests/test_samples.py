@@ -69,13 +69,20 @@ def test_csv_and_xlsx_give_the_same_findings() -> None:
         assert a.select("row", "rule").rows() == b.select("row", "rule").rows()
 
 
-def test_uncoded_pharmacy_goods_are_reported_with_a_payment_message() -> None:
+def test_uncoded_pharmacy_goods_are_told_to_settle_in_cash_not_to_map() -> None:
     result = mapper.check(SAMPLES / "pharmacy_catalog_gbk.csv", as_of=AS_OF)
+    goods = result.items.filter(pl.col("rules").str.contains("COD006"))
+    assert {"消毒用品", "医疗器械", "保健食品", "滋补品", "日用品"} <= set(goods["category"])
+    assert goods["non_insured_goods"].all() and not goods["personal_account_payable"].any()
+    messages = result.findings.filter(pl.col("rule") == "COD006").get_column("message")
+    assert messages.str.contains("自费").all() and not messages.str.contains("请对码").any()
+    # The uncoded medicines are the ones told to map a code.
     uncoded = result.items.filter(pl.col("rules").str.contains("COD001"))
-    categories = set(uncoded.get_column("category"))
-    assert {"消毒用品", "医疗器械", "保健食品", "滋补品"} <= categories
-    messages = result.findings.filter(pl.col("rule") == "COD001").get_column("message")
-    assert messages.str.contains("个人账户").all()
+    assert set(uncoded["category"]) == {"中成药"}
+    # Goods outside insurance are outside 贯标率's denominator, and the verdict says so.
+    s = result.summary
+    assert s.insured_items == s.rows_read - goods.height
+    assert s.readiness is not None and s.readiness.non_insured_goods == goods.height
 
 
 def test_sample_files_named_in_readme_exist() -> None:

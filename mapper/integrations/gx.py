@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from mapper.catalog import Catalog
 from mapper.codes import SYSTEMS
 from mapper.errors import ConfigError
-from mapper.fields import EXPECTED_SYSTEM
+from mapper.line_types import EXPECTED_SYSTEM
 from mapper.integrations.columns import PASS_COLUMNS, enriched_catalog
 from mapper.policy import Policy
 from mapper.reference import Reference

@@ -82,8 +82,10 @@ def category_match_expr(category: pl.Expr) -> pl.Expr:
     return out
 
 
-def classify(frame: pl.DataFrame, memo: normalize.Memo | None = None) -> pl.DataFrame:
-    """Add ``goods_class`` and ``class_term`` from ``name`` and ``category``.
+def classify(
+    frame: pl.DataFrame, memo: normalize.Memo | None = None, category: str = "category"
+) -> pl.DataFrame:
+    """Add ``goods_class`` and ``class_term`` from ``name`` and the ``category`` column.
 
     A category match (保健食品, 消毒用品 …) is strong and reported as ``类别:<category>``;
     otherwise the first class whose term occurs in the name. Computed per distinct name and
@@ -91,7 +93,7 @@ def classify(frame: pl.DataFrame, memo: normalize.Memo | None = None) -> pl.Data
     """
     by_name = normalize.map_distinct(frame, "name", name_match_exprs(pl.col("name")), memo)
     by_category = normalize.map_distinct(
-        frame, "category", {"category_class": category_match_expr(pl.col("category"))}, memo
+        frame, category, {"category_class": category_match_expr(pl.col(category))}, memo
     )
     category_class = by_category[0]
     return (
@@ -99,23 +101,11 @@ def classify(frame: pl.DataFrame, memo: normalize.Memo | None = None) -> pl.Data
         .with_columns(
             goods_class=pl.coalesce(category_class, by_name[0]),
             class_term=pl.when(category_class.is_not_null())
-            .then(pl.format("类别:{}", pl.col("category")))
+            .then(pl.format("类别:{}", pl.col(category)))
             .otherwise(by_name[1]),
         )
         .collect()
     )
-
-
-def classify_exprs() -> dict[str, pl.Expr]:
-    """Row-wise form of :func:`classify` (for small frames and tests)."""
-    category_class = category_match_expr(pl.col("category").fill_null(""))
-    by_name = name_match_exprs(pl.col("name"))
-    return {
-        "goods_class": pl.coalesce(category_class, by_name["name_class"]),
-        "class_term": pl.when(category_class.is_not_null())
-        .then(pl.format("类别:{}", pl.col("category")))
-        .otherwise(by_name["name_term"]),
-    }
 
 
 def class_labels() -> dict[str, str]:

@@ -11,11 +11,8 @@ from datetime import date
 
 import polars as pl
 
-from mapper.normalize import Memo
-from mapper.policy.classify import classify
 from mapper.policy.model import Policy, PolicyRule
 
-DRUG_SYSTEMS = ("drug",)
 FUNDS = ("pooled_fund", "personal_account")
 
 
@@ -48,37 +45,10 @@ def _applies(rule: PolicyRule) -> pl.Expr:
     return in_class if rule.coded else in_class & (uncoded | invalid)
 
 
-def drug_evidence() -> pl.Expr:
-    """True where the item is evidently a medicine: an approval number, a known drug code, a
-    西药/中成药 line, or a known herbal code the catalog pays for (甲/乙)."""
-    approval = pl.col("approval_no").fill_null("").str.contains("国药准字|[HZSBJ][0-9]{8}")
-    known = pl.col("code_known").fill_null(False)
-    drug_code = pl.col("code_system").is_in(DRUG_SYSTEMS) & known
-    paid_herbal = (
-        (pl.col("code_system") == "herbal")
-        & known
-        & pl.col("ref_payment_category").is_in(["甲", "乙"])
-    )
-    return approval | drug_code | paid_herbal | (pl.col("line_type") == "drug")
-
-
-def assess(
-    items: pl.DataFrame, policy: Policy, as_of: date, memo: Memo | None = None
-) -> pl.DataFrame:
-    """Add goods class, payability per fund and the reason code to the item table (``memo``
-    keeps the name classes across the chunks of one check)."""
-    classes = classify(items, memo)
-    # Drug evidence overrides a name match, but not an explicit non-drug category.
-    by_name_only = ~pl.col("class_term").fill_null("").str.starts_with("类别:")
-    # Lazily, so the optimiser computes each rule's test once for its reason and rule id.
-    classified = (
-        classes.lazy()
-        .with_columns(
-            pl.when(by_name_only & drug_evidence()).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("goods_class", "class_term")
-        )
-        .with_columns(**code_flags(payment_date(policy, as_of)))
-    )
+def assess(items: pl.DataFrame, policy: Policy, as_of: date) -> pl.DataFrame:
+    """Add payability per fund and the reason code to the item table, whose goods classes
+    (``goods_class``) the enrichment gave (:func:`mapper.line_types.classify_lines`)."""
+    classified = items.lazy().with_columns(**code_flags(payment_date(policy, as_of)))
     added = []
     for fund in FUNDS:
         reason: pl.Expr = pl.lit(None, pl.String)

@@ -3,7 +3,9 @@
 A profile lists rules checked in order; for each fund (pooled fund 统筹基金, personal account
 个人账户) the first rule that applies to an item and denies that fund gives the reason. A
 profile may ``extends`` another: its own rules come first, then the parent's (a rule with the
-same ``id`` replaces the parent's).
+same ``id`` replaces the parent's), except a rule with ``after = "<parent rule id>"``, which
+goes right after that rule of the parent (a notice whose stated reason is "no national code"
+keeps the parent's uncoded rule first).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class PolicyRule:
     source: str
     classes: tuple[str, ...] = ()
     coded: bool = False  # class rules: also for items with a valid national code
+    after: str | None = None  # in a profile that extends another: placed after this rule
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,32 @@ def _rule(data: dict[str, Any], where: str) -> PolicyRule:
         source=data.get("source", ""),
         classes=tuple(data.get("classes", ())),
         coded=data.get("coded", False),
+        after=_text(data, "after", where),
     )
+
+
+def _text(data: dict[str, Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where}: rule {data['id']}: {key} must be a rule id, not {value!r}")
+    return value
+
+
+def _merge(own: list[PolicyRule], inherited: tuple[PolicyRule, ...], where: str) -> list[PolicyRule]:
+    """A profile's rules in force: its own first, then the parent's it does not replace, with
+    each rule that names one placed ``after`` a parent rule."""
+    ids = {r.id for r in own}
+    merged = [r for r in own if r.after is None]
+    merged += [r for r in inherited if r.id not in ids]
+    for rule in (r for r in own if r.after is not None):
+        at = next((i for i, r in enumerate(merged) if r.id == rule.after), None)
+        if at is None:
+            raise ConfigError(
+                f"{where}: rule {rule.id}: after = {rule.after!r} names no rule of the profile "
+                f"it extends; rules are {', '.join(r.id for r in inherited)}"
+            )
+        merged.insert(at + 1, rule)
+    return merged
 
 
 def load_policy(
@@ -140,12 +168,15 @@ def load_policy(
     name = str(data.get("name", Path(str(name_or_path)).stem))
     if name in _seen:
         raise ConfigError(f"{where}: 'extends' loops back to {name}")
-    rules = [_rule(r, where) for r in data.get("rules", [])]
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
+        raise ConfigError(f"{where}: rules must be a list of [[rules]] tables")
+    rules = [_rule(r, where) for r in raw_rules]
     parent = data.get("extends")
     if parent:
-        inherited = load_policy(parent, (*_seen, name)).rules
-        own = {r.id for r in rules}
-        rules.extend(r for r in inherited if r.id not in own)
+        rules = _merge(rules, load_policy(parent, (*_seen, name)).rules, where)
+    elif any(r.after for r in rules):
+        raise ConfigError(f"{where}: 'after' places a rule in a profile that extends another")
     go_live = data.get("go_live")
     if go_live is not None and not isinstance(go_live, datetime):
         raise ConfigError(f"{where}: go_live must be a date-time such as 2022-02-15T00:00:00+08:00")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from mapper.codes import SYSTEMS, explain_expr
+from mapper.line_types import non_insured_expr
+from mapper.policy.classify import class_labels
 from mapper.rules import register
 from mapper.rules.base import CheckContext, Rule, Severity
 
@@ -21,25 +23,27 @@ def _system_label(expr: pl.Expr) -> pl.Expr:
 
 @register
 class MissingCode(Rule):
-    """Item has no national code (未对码).
+    """Insured item has no national code (未对码).
 
     ## What it does
-    Flags catalog rows whose national-code cell is empty or blank.
+    Flags catalog rows whose national-code cell is empty or blank, on lines that must carry
+    a code: drugs, herbal pieces, preparations, consumables, service items, and lines whose
+    kind the catalog does not say. Goods that have no national code at all (消毒液, 保健品 …)
+    are COD006, not this.
 
     ## Why is this bad?
     After go-live the national platform settles only items that carry a national code.
     An uncoded item cannot be paid from the pooled fund (统筹基金) or the personal account
-    (个人账户); the pharmacy must settle it in cash. Disinfection supplies (消杀类用品) and
-    small devices (小型器械) typically have no code at all.
+    (个人账户), and an institution that has not mapped its insured items has not finished
+    贯标 (readiness counts them).
 
     ## Example
-    | 商品编码 | 通用名称 | 医保编码 |
-    | --- | --- | --- |
-    | 100231 | 75%酒精消毒液 | |
+    | 商品编码 | 通用名称 | 商品类别 | 医保编码 |
+    | --- | --- | --- | --- |
+    | 100231 | 阿莫西林胶囊 | 西药 | |
 
     ## How to fix
-    Map the item to its national code (对码), e.g. with `mapper suggest`; if none exists,
-    mark it as a cash-only item.
+    Map the item to its national code (对码), e.g. with `mapper suggest`.
     """
 
     code = "COD001"
@@ -47,13 +51,13 @@ class MissingCode(Rule):
     severity = Severity.ERROR
     field = "code"
     message = (
-        "未填写国家医保编码，上线后不能使用医保统筹基金或个人账户支付，请对码或改为现金结算 / "
+        "未填写国家医保编码，上线后不能使用医保统筹基金或个人账户支付，请对码 / "
         "No national code: after go-live this item cannot be paid from the pooled fund or the "
-        "personal account; map it to a national code or settle it in cash"
+        "personal account; map it to its national code"
     )
 
     def condition(self, ctx: CheckContext) -> pl.Expr:
-        return pl.col("code_key").is_null()
+        return pl.col("code_key").is_null() & ~non_insured_expr()
 
     def expected(self, ctx: CheckContext) -> pl.Expr:
         return pl.lit("国家医保编码 national code")
@@ -226,3 +230,55 @@ class UnverifiedPreparationCode(Rule):
 
     def actual(self, ctx: CheckContext) -> pl.Expr:
         return pl.col("code_key")
+
+
+@register
+class NonInsuredGoods(Rule):
+    """Goods outside medical insurance: no national code exists, settle in cash (自费).
+
+    ## What it does
+    Flags uncoded items recognised as goods that have no national code: a goods class from
+    the item's category or name (消杀类用品, 小型器械, 保健品, 滋补品, 非功能性整形美容; the
+    lexicon in `mapper/policy/lexicon.toml`) or a line the catalog files as non-medical goods
+    (非药品, 日用品, 食品). Medicines (an approval number, a 西药/中成药 line) and lines the
+    catalog files under an insured kind are never recognised by name alone.
+
+    ## Why is this bad?
+    It is not a mapping failure: these goods have no national code to map to, so after
+    go-live they cannot be paid from the personal account or the pooled fund ("药店经营的消杀类
+    用品、小型器械等均没有国家编码，无法使用个人账户支付", Harbin FAQ). The till must settle them
+    in cash. They are outside the 贯标率 denominator and listed in the cash items output.
+
+    ## Example
+    | 商品编码 | 通用名称 | 商品类别 | 医保编码 |
+    | --- | --- | --- | --- |
+    | 7806119 | 84消毒液 1L | 非药品 | |
+
+    ## How to fix
+    Mark the item for cash settlement (自费) in the till before go-live; do not map it. If
+    it is in fact a medicine or a coded consumable, give it its category and national code.
+    """
+
+    code = "COD006"
+    name = "non-insured-goods"
+    severity = Severity.WARNING
+    field = "code"
+    message = (
+        "无国家医保编码的非医保商品，上线后个人账户/统筹基金不可支付，请按自费（现金）结算 / "
+        "Goods without a national code: after go-live neither the personal account nor the "
+        "pooled fund pays for them; settle them in cash"
+    )
+
+    def condition(self, ctx: CheckContext) -> pl.Expr:
+        return non_insured_expr()
+
+    def expected(self, ctx: CheckContext) -> pl.Expr:
+        return pl.lit("自费结算 cash settlement")
+
+    def actual(self, ctx: CheckContext) -> pl.Expr:
+        label = pl.col("goods_class").replace_strict(class_labels(), default=None)
+        return pl.coalesce(
+            pl.format("{}（{}）", label, pl.col("class_term")),
+            pl.format("类别:{}", pl.col("line_type")),
+            pl.lit("非医保商品"),
+        )

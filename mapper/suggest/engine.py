@@ -10,8 +10,7 @@ import polars as pl
 
 from mapper.api import check
 from mapper.catalog import Catalog, read_catalog
-from mapper.engine import line_types
-from mapper.fields import EXPECTED_SYSTEM
+from mapper.line_types import EXPECTED_SYSTEM
 from mapper.normalize import code_key
 from mapper.reference import Reference, load_reference
 from mapper.suggest.candidates import PAIR_SCHEMA, exact_pairs, fuzzy_pairs
@@ -42,34 +41,21 @@ def items_needing_codes(cat: Catalog, ref: Reference, as_of: date, all_items: bo
     ``all_items``. Lines of goods that have no national code (line type ``other``) are left out.
     """
     frame = cat.frame.select(ITEM_COLUMNS)
-    # Only coded rows need the check (an uncoded row fails COD001 and nothing else of error
-    # severity): a catalog of uncoded items skips it, and its reference join, altogether.
-    coded = frame.filter(pl.col("code").str.strip_chars().fill_null("") != "")
-    findings = pl.DataFrame(schema={"row": pl.Int64, "rule": pl.String, "severity": pl.String})
-    systems = pl.DataFrame(schema={"row": pl.Int64, "code_system": pl.String})
-    if not coded.is_empty():
-        subset = Catalog(path=cat.path, frame=cat.frame.join(coded.select("row"), on="row"))
-        result = check(subset, ref, as_of=as_of)
-        findings = result.findings.select("row", "rule", "severity")
-        systems = result.items.select("row", "code_system")
-    uncoded = frame.join(coded.select("row"), on="row", how="anti").select(
-        "row", rule=pl.lit("COD001"), severity=pl.lit("error")
-    )
+    result = check(cat, ref, as_of=as_of)
     problems = (
-        pl.concat([findings, uncoded])
-        .filter(pl.col("severity") == "error")
+        result.findings.filter(pl.col("severity") == "error")
         .group_by("row")
         .agg(problem=pl.col("rule").unique(maintain_order=True).str.join(","))
     )
+    # The line type as the check decided it (category, code, sheet or name): goods outside
+    # insurance (消毒液, 保健品 …: COD006, settled in cash) get no suggestion.
+    kinds = result.items.select("row", "code_system", pl.col("line_type").alias("line_kind"))
     frame = frame.join(problems, on="row", how="left", maintain_order="left").join(
-        systems, on="row", how="left", maintain_order="left"
+        kinds, on="row", how="left", maintain_order="left"
     )
     if not all_items:
         frame = frame.filter(pl.col("problem").is_not_null())
-    kinds = line_types(frame.get_column("line_type"))
-    return frame.with_columns(
-        line_kind=pl.col("line_type").replace_strict(kinds, return_dtype=pl.String)
-    ).filter(pl.col("line_kind") != "other")
+    return frame.filter(pl.col("line_kind") != "other")
 
 
 def prepare_items(frame: pl.DataFrame) -> pl.DataFrame:
@@ -77,7 +63,7 @@ def prepare_items(frame: pl.DataFrame) -> pl.DataFrame:
     line type's system, plus the system of the item's own code when that differs (a COD003
     line is as likely to carry the wrong category as the wrong code).
     """
-    systems = {kind: [system] for kind, system in EXPECTED_SYSTEM.items()}
+    systems = {kind: system.split("|") for kind, system in EXPECTED_SYSTEM.items()}
     expected = pl.col("line_kind").replace_strict(
         systems, default=list(ITEM_SYSTEMS), return_dtype=pl.List(pl.String)
     )

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 import polars as pl
 
-from mapper.fields import LINE_TYPES
+from mapper.line_types import LINE_TYPES
 from mapper.result import CheckResult
 from mapper.writers import register
 from mapper.writers.base import Writer

@@ -22,16 +22,22 @@ def _tables(result: CheckResult) -> list[Table | str]:
     head = (
         f"{result.catalog}: {s.rows_read} rows read (读取{s.rows_read}行), reference "
         f"{result.release}, as of {result.as_of}\n"
-        f"贯标率 coded correctly: {s.coded_ok}/{s.rows_read} = {s.coded_rate:.1%}   "
+        f"贯标率 coded correctly: {s.coded_ok}/{s.insured_items} insured items = "
+        f"{s.coded_rate:.1%}   "
         + "  ".join(f"{k}: {v}" for k, v in s.by_status.items())
         + (f"\n{result.blank_rows} blank rows skipped (空行)" if result.blank_rows else "")
     )
     lines = Table(title="按类别 by line type")
-    for col in ("类别 line type", "items", "coded ok", "贯标率"):
+    for col in ("类别 line type", "items", "非医保 non-insured", "coded ok", "贯标率"):
         lines.add_column(col, justify="right" if col != "类别 line type" else "left")
     for row in s.by_line_type.iter_rows(named=True):
+        rate = row["coded_rate"]
         lines.add_row(
-            row["label"], str(row["items"]), str(row["coded_ok"]), f"{row['coded_rate']:.1%}"
+            row["label"],
+            str(row["items"]),
+            str(row["non_insured"]),
+            str(row["coded_ok"]),
+            "—" if rate is None else f"{rate:.1%}",
         )
     rules = Table(title="按规则 by rule")
     for col in ("rule", "name", "severity", "findings", "items"):
@@ -61,33 +67,40 @@ def _tables(result: CheckResult) -> list[Table | str]:
             f"[{style}]{row['severity']}[/]",
             row["message"],
         )
-    return [head, lines, rules, _payment(result), found]
+    return [head, lines, rules, *_payment(result), found]
 
 
-def _payment(result: CheckResult) -> Table | str:
+def money(amount: float | None) -> str:
+    """An amount, or 未知 unknown when the catalog gives none (never a made-up 0)."""
+    return "未知 unknown" if amount is None else f"{amount:,.2f}"
+
+
+def _payment(result: CheckResult) -> list[Table | str]:
     s = result.summary
     if s.payment is None:
-        return ""
-    ready = (
-        "已完成 ready" if s.institution_ready else "未完成 NOT ready: 未完成贯标的机构无法医保结算"
-    )
+        return []
+    verdict = "已完成 ready" if s.institution_ready else "未完成 NOT ready"
+    why = s.readiness.reasons() if s.readiness is not None else []
+    banner = f"贯标 {verdict}" + "".join(f"\n  - {line}" for line in why)
+    if not s.institution_ready:
+        banner += "\n  未完成贯标的机构上线后无法医保结算 / not ready: no insurance settlement"
     table = Table(
-        title=f"上线后医保支付 payment after go-live (policy {result.policy}); 贯标 {ready}",
+        title=f"上线后医保支付 payment after go-live (policy {result.policy})\n"
+        f"金额口径 amounts: {s.amount_basis}",
     )
-    for col in ("类别 line type", "商品类别 class", "items", "统筹不可付 pooled lost",
-                "个账不可付 personal lost", "个账损失金额 amount"):  # fmt: skip
+    for col in ("类别 line type", "商品类别 class", "items", "统筹失去 pooled lost",
+                "个账失去 personal lost", "个账金额 personal amount"):  # fmt: skip
         table.add_column(col, justify="left" if "类" in col[:3] else "right")
     for row in s.payment.iter_rows(named=True):
-        amount = row["personal_account_amount_lost"]
         table.add_row(
             row["line_type"],
             row["class_label"] or "",
             str(row["items"]),
             str(row["pooled_fund_lost"]),
             str(row["personal_account_lost"]),
-            f"{amount:,.2f}" if amount else "",
+            money(row["personal_account_amount_lost"]),
         )
-    return table
+    return [banner, table]
 
 
 @register

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from mapper.catalog import read_catalog
 from mapper.errors import InputError
-from mapper.fields import line_type_of, normalise_header
+from mapper.fields import normalise_header
+from mapper.line_types import line_type_of
 from tests.support import REPO
 
 ROWS = [

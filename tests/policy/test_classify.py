@@ -6,8 +6,10 @@ import polars as pl
 import pytest
 
 from mapper.policy import lexicon
-from mapper.policy.classify import classify_exprs
-from mapper.policy.eligibility import drug_evidence
+from mapper.line_types import classify_lines
+
+
+CATEGORY = {"drug": "西药", "consumable": "医用耗材", "herbal": "中药饮片", "other": ""}
 
 
 def classify(
@@ -19,19 +21,18 @@ def classify(
     code_known: bool = False,
     payment_category: str | None = None,
 ) -> tuple[str | None, str | None]:
+    """The goods class the check gives an enriched product (``line_type`` names the kind
+    of category the line is filed under, when ``category`` gives none)."""
     frame = pl.DataFrame(
-        {"name": [name], "category": [category], "approval_no": [approval],
-         "line_type": [line_type], "code_system": [code_system], "code_known": [code_known],
+        {"name": [name], "line_type": [category or CATEGORY[line_type]],
+         "approval_no": [approval], "code_system": [code_system],
+         "code_well_formed": [code_known], "ref_found": [code_known],
          "ref_payment_category": [payment_category]},
-        schema={"name": pl.String, "category": pl.String, "approval_no": pl.String,
-                "line_type": pl.String, "code_system": pl.String, "code_known": pl.Boolean,
-                "ref_payment_category": pl.String},
+        schema={"name": pl.String, "line_type": pl.String, "approval_no": pl.String,
+                "code_system": pl.String, "code_well_formed": pl.Boolean,
+                "ref_found": pl.Boolean, "ref_payment_category": pl.String},
     )  # fmt: skip
-    out = frame.with_columns(**classify_exprs()).with_columns(drug=drug_evidence())
-    row = out.row(0, named=True)
-    by_name_only = not (row["class_term"] or "").startswith("类别:")
-    if by_name_only and row["drug"]:
-        return None, None
+    row = classify_lines(frame).row(0, named=True)
     return row["goods_class"], row["class_term"]
 
 
@@ -77,10 +78,9 @@ def test_excluded_goods_are_recognised(name: str, klass: str, term: str) -> None
 )
 def test_near_misses_are_not_excluded(name: str, kwargs: dict) -> None:  # type: ignore[type-arg]
     klass, _ = classify(name, **kwargs)
-    if name == "碘伏棉签（医用）":
-        assert klass == "disinfection"  # no drug evidence: a device, rightly excluded if uncoded
-    else:
-        assert klass is None
+    # 碘伏棉签 on a 医用耗材 line: a consumable the hospital codes, not a pharmacy's
+    # disinfectant (under 消毒用品 or 非药品 it is one: test_pos_categories).
+    assert klass is None
 
 
 def test_self_paid_herbal_tonic_stays_a_tonic() -> None:

@@ -16,6 +16,7 @@ from mapper.reference import Reference
 from tests.support import fixture_records, write_catalog_csv, write_store
 
 AS_OF = dt.date(2026, 11, 23)
+PROFILES = ("national", "harbin-2021", "huzhou-2022")
 DRUG_JIA = {"通用名称": "艾附暖宫丸", "医保编码": "ZD03AAA0043010100166", "商品类别": "中成药"}
 
 
@@ -45,17 +46,64 @@ def test_no_national_code_no_fund(policy: str, tiny_reference: Reference, tmp_pa
     assert payable(frame, 3)[:2] == (True, True)
 
 
+HARBIN_FAQ4 = "药店经营的消杀类用品、小型器械等均没有国家编码，无法使用个人账户支付"
+
+
 @pytest.mark.parametrize("name", ["84消毒液", "酒精棉片", "电子血压计", "医用电子体温计"])
 def test_harbin_disinfection_and_small_devices(
     name: str, tiny_reference: Reference, tmp_path: Path
 ) -> None:
-    """哈尔滨: “药店经营的消杀类用品、小型器械等均没有国家编码，无法使用个人账户支付”"""
-    frame = items([{"通用名称": name, "医保编码": ""}], "harbin-2021", tiny_reference, tmp_path)
-    r = frame.row(0, named=True)
-    assert r["personal_account_payable"] is False
-    assert r["personal_account_reason"] == "PAY004"
-    assert r["goods_class"] in {"disinfection", "small_device"}
-    assert r["class_term"] and r["class_term"] in name
+    """哈尔滨: “药店经营的消杀类用品、小型器械等均没有国家编码，无法使用个人账户支付”: the
+    reason the notice gives is "no national code", so an uncoded one is PAY001 (uncoded) and
+    a malformed code PAY002; the class rule speaks for such goods the till files as such
+    (消毒用品, 医疗器械) that carry a valid code all the same."""
+    category = "消毒用品" if "消毒" in name or "酒精" in name else "医疗器械"
+    rows = [
+        {"通用名称": name, "医保编码": ""},
+        {"通用名称": name, "医保编码": "C14050100000"},  # malformed
+        {"通用名称": name, "医保编码": "C1405010000000012345", "商品类别": category},
+    ]
+    frame = items(rows, "harbin-2021", tiny_reference, tmp_path)
+    reasons = frame.select("personal_account_payable", "personal_account_reason").rows()
+    assert reasons == [(False, "PAY001"), (False, "PAY002"), (False, "PAY004")]
+    assert set(frame["goods_class"]) <= {"disinfection", "small_device"}
+    assert frame["class_term"].is_not_null().all()
+    assert load_policy("harbin-2021").rules[2].quote == HARBIN_FAQ4
+
+
+def test_rule_order_of_each_profile() -> None:
+    """Each profile's order, as docs/payment.md gives it: the notice's stated reason first."""
+    order = {name: [r.id for r in load_policy(name).rules] for name in PROFILES}
+    assert order == {
+        "national": ["uncoded", "invalid-code", "health-consumption", "self-paid"],
+        "harbin-2021": [
+            "uncoded", "invalid-code", "pharmacy-disinfection-and-devices",
+            "health-consumption", "self-paid",
+        ],
+        "huzhou-2022": [
+            "accumulated-account-exclusions", "accumulated-account-self-paid", "uncoded",
+            "invalid-code", "health-consumption", "self-paid",
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["蛋白粉", "深海鱼油软胶囊"])
+def test_national_personal_account_bars_health_consumption(
+    name: str, tiny_reference: Reference, tmp_path: Path
+) -> None:
+    """国办发〔2021〕14号: “个人账户不得用于公共卫生费用、体育健身或养生保健消费等不属于基本
+    医疗保险保障范围的支出”: a health product loses the personal account whatever its code."""
+    frame = items(
+        [{"通用名称": name, "医保编码": "", "商品类别": "保健食品"},
+         {"通用名称": name, "医保编码": "C1405010000000012345", "商品类别": "保健食品"}],
+        "national", tiny_reference, tmp_path,
+    )  # fmt: skip
+    assert frame.select("personal_account_payable", "personal_account_reason").rows() == [
+        (False, "PAY001"),
+        (False, "PAY004"),
+    ]
+    quote = next(r.quote for r in load_policy("national").rules if r.id == "health-consumption")
+    assert "养生保健消费" in quote
 
 
 def test_institution_not_mapped_cannot_settle(tiny_reference: Reference, tmp_path: Path) -> None:
