@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
+from mapper.policy.timeline import parse_moment
 from mapper.result import resolve_severity
 
 CONFIG_FILES = ("mapper.toml", "pyproject.toml")
@@ -36,7 +37,7 @@ class Config:
     policy: str | None = None
     reference: str | None = None  # a reference store folder
     release: str | None = None
-    as_of: date | None = None
+    as_of: date | None = None  # or a datetime: the check's moment on the cut-over timeline
     columns: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     sheet: str | None = None
@@ -164,9 +165,9 @@ def _convert(name: str, raw: Any, where: str, base: Path) -> Any:
         if isinstance(raw, date):
             return raw
         try:
-            return date.fromisoformat(str(raw))
-        except ValueError:
-            raise ConfigError(f"{where} must be a date, YYYY-MM-DD (got '{raw}')") from None
+            return parse_moment(str(raw))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
     if name == "sheet" and isinstance(raw, int):
         return str(raw)
     if not isinstance(raw, str):

@@ -18,6 +18,7 @@ import polars as pl
 from mapper.engine import positions
 from mapper.errors import ConfigError
 from mapper.fields import LINE_TYPES, ROW_FIELDS
+from mapper.policy.timeline import Position
 from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
@@ -58,6 +59,7 @@ class Summary:
     by_line_type: pl.DataFrame
     payment: pl.DataFrame | None = None
     institution_ready: bool = True
+    cutover: Position | None = None  # where the check's moment falls on the policy's timeline
 
     @property
     def coded_ok(self) -> int:
@@ -77,6 +79,7 @@ class Summary:
             "by_line_type": self.by_line_type.to_dicts(),
             "institution_ready": self.institution_ready,
             "payment": self.payment.to_dicts() if self.payment is not None else [],
+            "cutover": self.cutover.to_dict() if self.cutover is not None else None,
         }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,15 @@ from mapper import api
 from mapper.baseline import Baseline, without_accepted
 from mapper.catalog import read_catalog
 from mapper.catalog_diff import report_changes
-from mapper.cli.common import catalog_options, parse_columns, reports_errors, split_list
+from mapper.cli.common import (
+    AS_OF,
+    catalog_options,
+    parse_columns,
+    reports_errors,
+    split_list,
+)
 from mapper.cli.config import CONFIG_OPTION, config_for_check
+from mapper.policy.timeline import china_date
 from mapper.reference import open_reference
 from mapper.stream import STREAMED, check_to
 from mapper.writers import WRITERS, get_writer
@@ -35,8 +41,10 @@ from mapper.writers.text import TextWriter
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Check date for code validity, YYYY-MM-DD (default: today).",
+    type=AS_OF,
+    help="Check date for code validity, YYYY-MM-DD (default: today); with a time, "
+    "YYYY-MM-DDTHH:MM (China time unless an offset is given), also where the check falls on "
+    "the policy's cut-over timeline. A plain date is 00:00 of that day.",
 )
 @catalog_options
 @click.option(
@@ -139,15 +147,15 @@ def check(
     select, ignore, fail_on, policy = cfg.select, cfg.ignore, cfg.fail_on, cfg.policy
     release, encoding, sheet = cfg.release, cfg.encoding, cfg.sheet
     columns = tuple(f"{field}={header}" for field, header in cfg.columns.items())
-    as_of = datetime.combine(cfg.as_of, datetime.min.time()) if cfg.as_of else None
+    as_of = cfg.as_of  # a date, or a date-time placing the check on the cut-over timeline
     if reference is None and cfg.reference is not None:
         reference = Path(cfg.reference)
-    ref = open_reference(reference, release, as_of.date() if as_of else None)
+    ref = open_reference(reference, release, china_date(as_of) if as_of else None)
     if out_formats and out_dir is None:
         raise click.UsageError("--out-format chooses what --out writes: add --out DIR")
     formats = list(out_formats) or list(WRITERS)
     options: dict[str, Any] = {
-        "as_of": as_of.date() if as_of else None,
+        "as_of": as_of,
         "release": release,
         "select": split_list(select),
         "ignore": split_list(ignore),
@@ -175,7 +183,7 @@ def check(
         old = api.check(
             old_cat,
             ref,
-            as_of=result.as_of,
+            as_of=as_of or result.as_of,
             release=result.release,
             select=split_list(select),
             ignore=split_list(ignore),

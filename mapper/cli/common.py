@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import click
 
 from mapper.errors import MapperError
+from mapper.policy.timeline import parse_moment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,3 +82,21 @@ def catalog_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+class AsOf(click.ParamType[date, Any]):
+    """``--as-of``: a date (``2021-10-22``, 00:00 of that day) or a date-time
+    (``2021-10-22T20:00``, China time unless an offset is given; ``24:00`` ends the day)."""
+
+    name = "DATE[THH:MM]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_moment(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+AS_OF = AsOf()

@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
+from mapper.policy.timeline import (
+    SUSPENDED_REASON,
+    SUSPENDED_TEXT,
+    Timeline,
+    as_moment,
+    load_timeline,
+)
 
 CONDITIONS = ("uncoded", "invalid_code", "self_paid", "class")
 REASONS = {
@@ -26,6 +33,7 @@ REASONS = {
     ),
     "PAY003": ("自费（丙类）项目", "self-paid (丙类) item"),
     "PAY004": ("属于不予支付的商品类别", "in a class of goods the policy excludes"),
+    SUSPENDED_REASON: SUSPENDED_TEXT,  # given by the timeline inside the window, not by a rule
 }
 
 
@@ -56,6 +64,7 @@ class Policy:
     go_live_quote: str = ""
     path: str = ""
     extends: str | None = None
+    timeline: Timeline | None = None  # the cut-over: suspension window, go-live, guidance
 
     @property
     def go_live_date(self) -> date | None:
@@ -149,15 +158,27 @@ def load_policy(
     go_live = data.get("go_live")
     if go_live is not None and not isinstance(go_live, datetime):
         raise ConfigError(f"{where}: go_live must be a date-time such as 2022-02-15T00:00:00+08:00")
+    go_live_quote = str(data.get("go_live_quote", ""))
+    timeline = load_timeline(data.get("timeline"), where)
+    if timeline is None and go_live is None and parent:  # the parent's cut-over, if any
+        timeline = load_policy(parent, (*_seen, name)).timeline
+    if timeline is not None:  # go-live is a point of the timeline
+        if go_live is not None and as_moment(go_live) != timeline.go_live.at:
+            raise ConfigError(
+                f"{where}: go_live {go_live.isoformat()} differs from the timeline's go_live "
+                f"point {timeline.go_live.at.isoformat()}; give it once, in the timeline"
+            )
+        go_live, go_live_quote = timeline.go_live.at, timeline.go_live.quote
     return Policy(
         name=name,
         title=str(data.get("title", name)),
         region=str(data.get("region", "")),
         rules=tuple(rules),
         go_live=go_live,
-        go_live_quote=str(data.get("go_live_quote", "")),
+        go_live_quote=go_live_quote,
         path=where,
         extends=parent,
+        timeline=timeline,
     )
 
 
