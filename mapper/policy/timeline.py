@@ -196,7 +196,7 @@ def _in(days: int | None, moment: datetime) -> tuple[str, str]:
     """How far ahead ``moment`` is: "in 3 days (…)" / "today at 20:00", Chinese and English."""
     if days == 0:
         clock = _clock(moment)[11:]
-        return f"今天 {clock}", f"today at {clock}"
+        return f"：今天 {clock}", f"today at {clock}"
     return f"还有 {days} 天（{_clock(moment)}）", f"in {days} days ({_clock(moment)})"
 
 
@@ -288,6 +288,24 @@ class Position:
             "after go-live apply.",
         )
 
+    def countdown(self) -> tuple[str, str]:
+        """The readiness banner's countdown: to the suspension first, then to go-live."""
+        t = self.timeline
+        stop_zh, stop_en = _in(self.days_to_suspension, t.suspension.at)
+        live_zh, live_en = _in(self.days_to_go_live, t.go_live.at)
+        if self.phase is Phase.BEFORE:
+            return (
+                f"暂停医保实时结算{stop_zh} · 新平台上线{live_zh}",
+                f"real-time settlement stops {stop_en} · go-live {live_en}",
+            )
+        if self.phase is Phase.SUSPENDED:
+            zh = f"医保实时结算暂停中（至 {_clock(t.resumes)}）"
+            en = f"real-time settlement suspended until {_clock(t.resumes)}"
+            if self.days_to_go_live is not None:
+                zh, en = f"{zh} · 新平台上线{live_zh}", f"{en} · go-live {live_en}"
+            return zh, en
+        return f"新平台已上线（{_clock(t.go_live.at)}）", f"live since {_clock(t.go_live.at)}"
+
     def notes(self) -> list[str]:
         """What else the moment means: boundaries later the same day, services paused now."""
         out = []
@@ -315,6 +333,8 @@ class Position:
             "days_to_go_live": self.days_to_go_live,
             "headline": zh,
             "headline_en": en,
+            "countdown": self.countdown()[0],
+            "countdown_en": self.countdown()[1],
             "notes": self.notes(),
             "suspension_quote": self.timeline.suspension.quote,
             "suspension_source": self.timeline.suspension.source,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mapper.result import CheckResult
@@ -61,7 +62,26 @@ def _tables(result: CheckResult) -> list[Table | str]:
             f"[{style}]{row['severity']}[/]",
             row["message"],
         )
-    return [head, lines, rules, _payment(result), found]
+    return [head, *_cutover(result), lines, rules, _payment(result), found]
+
+
+def _cutover(result: CheckResult) -> list[str]:
+    """Where the check's moment falls on the policy's cut-over timeline, and in the window
+    what the notice tells a patient to keep and do, quoted."""
+    cutover = result.summary.cutover
+    if cutover is None:
+        return []
+    zh, en = cutover.headline()
+    out = [f"切换时间线 cut-over ({result.policy}, {cutover.moment.isoformat()}): {zh}\n{en}"]
+    out += [f"  · {note}" for note in cutover.notes()]
+    if cutover.suspended:
+        point = cutover.timeline.suspension
+        out.append(f"  “{point.quote}” — {point.source}")
+    for g in cutover.guidance():
+        keep = f"\n    保留 keep: {'、'.join(g.keep)}" if g.keep else ""
+        by = f"（最迟 by {g.deadline.isoformat()}）" if g.deadline else ""
+        out.append(f"  [{g.who}] {g.does}{by}{keep}\n    “{g.quote}” — {g.source}")
+    return [escape("\n".join(out))]  # the notices' brackets are text, not rich markup
 
 
 def _payment(result: CheckResult) -> Table | str:
@@ -71,9 +91,14 @@ def _payment(result: CheckResult) -> Table | str:
     ready = (
         "已完成 ready" if s.institution_ready else "未完成 NOT ready: 未完成贯标的机构无法医保结算"
     )
-    table = Table(
-        title=f"上线后医保支付 payment after go-live (policy {result.policy}); 贯标 {ready}",
-    )
+    title = f"上线后医保支付 payment after go-live (policy {result.policy}); 贯标 {ready}"
+    if s.cutover is not None:
+        zh, en = s.cutover.countdown()
+        title += f"\n{zh} / {en}"
+        if s.cutover.suspended:
+            window = "暂停期间医保支付 payment in the suspension window: PAY005 for every item"
+            title = f"{window}\n{title}"
+    table = Table(title=escape(title))
     for col in ("类别 line type", "商品类别 class", "items", "统筹不可付 pooled lost",
                 "个账不可付 personal lost", "个账损失金额 amount"):  # fmt: skip
         table.add_column(col, justify="left" if "类" in col[:3] else "right")
