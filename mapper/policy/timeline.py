@@ -407,11 +407,11 @@ def _point(data: dict[str, Any], where: str) -> TimelinePoint:
     at = _moment(data["at"], where, "at")
     until = _moment(data["until"], where, "until") if "until" in data else None
     quote, source = _text(data, "quote", where), _text(data, "source", where)
+    if until is not None and until <= at:
+        raise ConfigError(f"{where}: until {_clock(until)} must be after at {_clock(at)}")
     _stated(at, quote, where, "at")
     if until is not None:
         _stated(until, quote, where, "until")
-        if until <= at:
-            raise ConfigError(f"{where}: until {_clock(until)} must be after at {_clock(at)}")
     return TimelinePoint(kind, at, quote, source, until, str(data.get("what", "")))
 
 
