@@ -11,6 +11,7 @@ import polars as pl
 import xlsxwriter
 
 from mapper import api
+from mapper.policy.timeline import china_date
 from mapper.web.cells import neutralise
 from mapper.web.jobs import DOWNLOADS, Job
 from mapper.writers.html import render_report
@@ -33,7 +34,7 @@ def suggested_codes(job: Job, upload: Path, reference: Path | None) -> pl.DataFr
     from mapper.suggest import suggest
 
     try:
-        best = suggest(upload, reference, k=1, as_of=job.as_of)
+        best = suggest(upload, reference, k=1, as_of=china_date(job.as_of))  # validity by day
     except Exception:  # suggestions are a bonus: the check result stands without them
         log.exception("job %s: suggesting codes failed", job.id)
         return None
@@ -64,6 +65,7 @@ def write_results(job: Job, upload: Path, reference: Path | None) -> None:
         "coded_rate": round(s.coded_rate, 4),
         "by_status": s.by_status,
         "findings": result.findings.height,
+        "cutover": s.cutover.to_dict() if s.cutover is not None else None,
     }
     catalog = result.items
     job.stage = "查找建议编码 suggesting codes"
