@@ -282,10 +282,11 @@ class Position:
                 f"with medical insurance in real time, every sale is paid in full in cash"
                 f"{after_en}.",
             )
+        back_zh = "实时结算已恢复" if resumes == live else f"实时结算已恢复（{resumes}）"
+        back_en = "" if resumes == live else f", real-time settlement back since {resumes}"
         return (
-            f"新平台已上线（{live}），实时结算已恢复（{resumes}）：按上线后的支付规则。",
-            f"Live since {live}, real-time settlement back since {resumes}: the payment rules "
-            "after go-live apply.",
+            f"新平台已上线（{live}），{back_zh}：按上线后的支付规则。",
+            f"Live since {live}{back_en}: the payment rules after go-live apply.",
         )
 
     def countdown(self) -> tuple[str, str]:
