@@ -166,8 +166,11 @@ def _convert(name: str, raw: Any, where: str, base: Path) -> Any:
             return raw
         try:
             return parse_moment(str(raw))
-        except ValueError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
+        except ValueError:
+            raise ConfigError(
+                f"{where} must be a date, YYYY-MM-DD, or a date-time, YYYY-MM-DDTHH:MM "
+                f"(got '{raw}')"
+            ) from None
     if name == "sheet" and isinstance(raw, int):
         return str(raw)
     if not isinstance(raw, str):
