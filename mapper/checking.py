@@ -25,8 +25,9 @@ from mapper.engine import (
 )
 from mapper.normalize import Memo
 from mapper.policy import Policy, assess, load_policy
+from mapper.policy.moments import CHINA, as_moment, china_date
 from mapper.policy.readiness import institution_ready, payment_summary
-from mapper.policy.timeline import CHINA, Position, as_moment, china_date, position
+from mapper.policy.timeline import Position, position
 from mapper.reference import Reference
 from mapper.reference.store import open_reference
 from mapper.result import (

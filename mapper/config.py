@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
-from mapper.policy.timeline import parse_moment
+from mapper.policy.moments import parse_moment
 from mapper.result import resolve_severity
 
 CONFIG_FILES = ("mapper.toml", "pyproject.toml")

@@ -21,7 +21,7 @@ from mapper.cli.common import (
     split_list,
 )
 from mapper.cli.config import CONFIG_OPTION, config_for_check
-from mapper.policy.timeline import china_date
+from mapper.policy.moments import china_date
 from mapper.reference import open_reference
 from mapper.stream import STREAMED, check_to
 from mapper.writers import WRITERS, get_writer

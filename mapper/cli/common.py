@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from mapper.errors import MapperError
-from mapper.policy.timeline import parse_moment
+from mapper.policy.moments import parse_moment
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -3,13 +3,12 @@ sentences they rest on."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from mapper.cli.common import reports_errors
 from mapper.policy import REASONS, Policy, load_policy, shipped_profiles
-from mapper.policy.timeline import CHINA, Timeline
+from mapper.policy.moments import clock
+from mapper.policy.timeline import Timeline
 
 
 class _Policies(click.Group):
@@ -23,10 +22,6 @@ class _Policies(click.Group):
         return super().resolve_command(ctx, args)
 
 
-def _clock(moment: Any) -> str:
-    return str(moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"))
-
-
 @click.group("policies", cls=_Policies, invoke_without_command=True)
 @click.pass_context
 @reports_errors
@@ -38,10 +33,10 @@ def policies(ctx: click.Context) -> None:
     for name in shipped_profiles():
         p = load_policy(name)
         if p.timeline is not None:
-            window = f"suspended {_clock(p.timeline.suspension.at)} → {_clock(p.timeline.resumes)}"
+            window = f"suspended {clock(p.timeline.suspension.at)} → {clock(p.timeline.resumes)}"
         else:
             window = ""
-        go_live = _clock(p.go_live) if p.go_live else "—"
+        go_live = clock(p.go_live) if p.go_live else "—"
         click.echo(f"{p.name:<14} go-live {go_live:<17} {window:<48} {p.title}".rstrip())
 
 
@@ -56,7 +51,7 @@ def show(profile: str) -> None:
     if p.timeline is not None:
         _timeline(p.timeline)
     elif p.go_live:
-        click.echo(f"go-live: {_clock(p.go_live)}  “{p.go_live_quote}”")
+        click.echo(f"go-live: {clock(p.go_live)}  “{p.go_live_quote}”")
     _rules(p)
 
 
@@ -66,14 +61,14 @@ def _timeline(timeline: Timeline) -> None:
         zh, en = point.label
         if edge == "end":
             zh, en = f"{zh}结束", f"end of: {en}"
-        click.echo(f"  {_clock(moment)}  {zh} / {en}")
+        click.echo(f"  {clock(moment)}  {zh} / {en}")
         if edge == "start":  # an end is stated in its start's quote
             indent = " " * 20
             for line in (point.what, f"“{point.quote}”", f"— {point.source}"):
                 if line:
                     click.echo(f"{indent}{line}")
     if timeline.suspension.until is None:
-        click.echo(f"  (the suspension ends at go-live, {_clock(timeline.go_live.at)})")
+        click.echo(f"  (the suspension ends at go-live, {clock(timeline.go_live.at)})")
     for phase, title in (("before", "停机前 before the suspension"),
                          ("window", "暂停期间 inside the window")):  # fmt: skip
         guidance = [g for g in timeline.guidance if g.phase == phase]

@@ -16,13 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
-from mapper.policy.timeline import (
-    SUSPENDED_REASON,
-    SUSPENDED_TEXT,
-    Timeline,
-    as_moment,
-    load_timeline,
-)
+from mapper.policy.moments import as_moment
+from mapper.policy.timeline import SUSPENDED_REASON, SUSPENDED_TEXT, Timeline
+from mapper.policy.timeline_load import load_timeline
 
 CONDITIONS = ("uncoded", "invalid_code", "self_paid", "class")
 REASONS = {

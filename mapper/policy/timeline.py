@@ -5,24 +5,21 @@ each point with the sentence of the notice it comes from.
 Where a check's moment falls on it (:func:`position`) decides what a sale means: before the
 suspension, prepare (findings as today, payment judged by the rules after go-live); inside the
 window nothing settles in real time (every sale is cash, reason ``PAY005``); from the end of the
-window, the payment rules. Times are China Standard Time (UTC+8) unless they carry an offset,
-and a plain date means 00:00 of that day, so ``2021-10-22`` is before a suspension at 20:00.
+window, the payment rules. How moments are written and read: :mod:`mapper.policy.moments`;
+how a profile's ``[timeline]`` is read and checked: :mod:`mapper.policy.timeline_load`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 import polars as pl
 
-from mapper.errors import ConfigError
-
-CHINA = timezone(timedelta(hours=8), "UTC+8")
+from mapper.policy.moments import CHINA, as_moment, clock
 
 # What can happen at a point of the timeline: (中文, English).
 KINDS = {
@@ -36,61 +33,6 @@ GUIDANCE_PHASES = ("before", "window")  # before the suspension starts / inside 
 SUSPENDED_REASON = "PAY005"
 SUSPENDED_TEXT = ("结算暂停期间：全额现金结算", "settlement suspended: the sale is paid in cash")
 SUSPENDED_RULE = "settlement_suspended"  # the policy-rule column's value inside the window
-
-# A moment as the notices write it: 2022年2月14日24时, 2021年10月22日20时起, 2022年2月15日起.
-NOTICE_MOMENT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:(\d{1,2})时)?")
-
-
-def parse_moment(text: str) -> date | datetime:
-    """``YYYY-MM-DD`` as a date; ``YYYY-MM-DDTHH:MM[:SS][±HH:MM]`` (or a space for the T) as a
-    date-time. ``24:00`` is the end of the day, as the notices write it (2022-02-14T24:00 is
-    2022-02-15T00:00). Raises ValueError with what is accepted."""
-    value = text.strip()
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        day, sep, clock = value.replace(" ", "T", 1).partition("T")
-        if sep and re.match(r"24:00(:00)?(?![\d:])", clock):
-            rest = clock[5:].removeprefix(":00")
-            moment = datetime.fromisoformat(f"{day}T00:00{rest}")
-            return moment + timedelta(days=1)
-        if not sep:
-            raise ValueError
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f"'{text}' is not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM, "
-            "optionally with an offset such as +08:00)"
-        ) from None
-
-
-def as_moment(value: date | datetime) -> datetime:
-    """A date or date-time as an aware date-time: a plain date is 00:00 of that day and a
-    date-time without an offset is China Standard Time (UTC+8), the notices' clock."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=CHINA)
-    return datetime.combine(value, time(), CHINA)
-
-
-def china_date(value: date | datetime) -> date:
-    """The calendar day of ``value`` in China (code validity is judged by day)."""
-    return as_moment(value).astimezone(CHINA).date()
-
-
-def stated_moments(quote: str) -> set[datetime]:
-    """The moments a notice sentence states (``2022年2月14日24时`` is 2022-02-15 00:00)."""
-    found = set()
-    for year, month, day, hour in NOTICE_MOMENT.findall(quote):
-        try:
-            start = datetime(int(year), int(month), int(day), tzinfo=CHINA)
-        except ValueError:
-            continue
-        found.add(start + timedelta(hours=int(hour or 0)))
-    return found
-
-
-def _clock(moment: datetime) -> str:
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
@@ -195,9 +137,9 @@ class Phase(StrEnum):
 def _in(days: int | None, moment: datetime) -> tuple[str, str]:
     """How far ahead ``moment`` is: "in 3 days (…)" / "today at 20:00", Chinese and English."""
     if days == 0:
-        clock = _clock(moment)[11:]
-        return f"：今天 {clock}", f"today at {clock}"
-    return f"还有 {days} 天（{_clock(moment)}）", f"in {days} days ({_clock(moment)})"
+        hour = clock(moment)[11:]
+        return f"：今天 {hour}", f"today at {hour}"
+    return f"还有 {days} 天（{clock(moment)}）", f"in {days} days ({clock(moment)})"
 
 
 def _days(start: datetime, end: datetime) -> int:
@@ -260,7 +202,7 @@ class Position:
     def headline(self) -> tuple[str, str]:
         """One sentence in Chinese and one in English: where the moment falls."""
         t = self.timeline
-        start, resumes, live = _clock(t.suspension.at), _clock(t.resumes), _clock(t.go_live.at)
+        start, resumes, live = clock(t.suspension.at), clock(t.resumes), clock(t.go_live.at)
         if self.phase is Phase.BEFORE:
             stop_zh, stop_en = _in(self.days_to_suspension, t.suspension.at)
             live_zh, live_en = _in(self.days_to_go_live, t.go_live.at)
@@ -300,12 +242,12 @@ class Position:
                 f"real-time settlement stops {stop_en} · go-live {live_en}",
             )
         if self.phase is Phase.SUSPENDED:
-            zh = f"医保实时结算暂停中（至 {_clock(t.resumes)}）"
-            en = f"real-time settlement suspended until {_clock(t.resumes)}"
+            zh = f"医保实时结算暂停中（至 {clock(t.resumes)}）"
+            en = f"real-time settlement suspended until {clock(t.resumes)}"
             if self.days_to_go_live is not None:
                 zh, en = f"{zh} · 新平台上线{live_zh}", f"{en} · go-live {live_en}"
             return zh, en
-        return f"新平台已上线（{_clock(t.go_live.at)}）", f"live since {_clock(t.go_live.at)}"
+        return f"新平台已上线（{clock(t.go_live.at)}）", f"live since {clock(t.go_live.at)}"
 
     def notes(self) -> list[str]:
         """What else the moment means: boundaries later the same day, services paused now."""
@@ -314,10 +256,10 @@ class Position:
             zh, en = point.label
             if edge == "end":
                 zh, en = f"{zh}结束", f"end of: {en}"
-            out.append(f"今天 {_clock(moment)[11:]} 起{zh} / later today at "
-                       f"{_clock(moment)[11:]}: {en}")  # fmt: skip
+            out.append(f"今天 {clock(moment)[11:]} 起{zh} / later today at "
+                       f"{clock(moment)[11:]}: {en}")  # fmt: skip
         for point in self.paused():
-            end = _clock(point.until) if point.until else "另行通知 / to be announced"
+            end = clock(point.until) if point.until else "另行通知 / to be announced"
             out.append(f"业务暂停中 services paused (至 until {end}): {point.what}".rstrip(": "))
         return out
 
@@ -359,127 +301,3 @@ def suspended_columns(funds: Sequence[str]) -> list[pl.Expr]:
             pl.lit(SUSPENDED_RULE, pl.String).alias(f"{fund}_policy_rule"),
         )
     ]
-
-
-# --- reading a profile's [timeline] -------------------------------------------------------
-
-
-def _moment(value: Any, where: str, key: str) -> datetime:
-    if isinstance(value, str):
-        try:
-            value = parse_moment(value)
-        except ValueError as exc:
-            raise ConfigError(f"{where}: {key}: {exc}") from None
-    if not isinstance(value, date):
-        raise ConfigError(
-            f"{where}: {key} must be a date-time such as 2022-02-10T23:00:00+08:00, not {value!r}"
-        )
-    return as_moment(value)
-
-
-def _text(data: dict[str, Any], key: str, where: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where}: {key} is required (the notice's sentence and its source)")
-    return value
-
-
-def _stated(moment: datetime | date, quote: str, where: str, key: str) -> None:
-    """A point's moment must be one its quote states, where the quote states any."""
-    stated = stated_moments(quote)
-    if isinstance(moment, datetime):
-        ok = moment in stated
-        shown = _clock(moment)
-    else:
-        ok = moment in {s.date() for s in stated}
-        shown = moment.isoformat()
-    if stated and not ok:
-        said = ", ".join(sorted(_clock(s) for s in stated))
-        raise ConfigError(f"{where}: {key} {shown} is not what its quote says ({said})")
-
-
-def _point(data: dict[str, Any], where: str) -> TimelinePoint:
-    kind = data.get("kind")
-    if kind not in KINDS:
-        raise ConfigError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    where = f"{where} ({kind})"
-    if "at" not in data:
-        raise ConfigError(f"{where}: at is required (when it happens)")
-    at = _moment(data["at"], where, "at")
-    until = _moment(data["until"], where, "until") if "until" in data else None
-    quote, source = _text(data, "quote", where), _text(data, "source", where)
-    if until is not None and until <= at:
-        raise ConfigError(f"{where}: until {_clock(until)} must be after at {_clock(at)}")
-    _stated(at, quote, where, "at")
-    if until is not None:
-        _stated(until, quote, where, "until")
-    return TimelinePoint(kind, at, quote, source, until, str(data.get("what", "")))
-
-
-def _guidance(data: dict[str, Any], where: str) -> Guidance:
-    where = f"{where} {data.get('id', '?')}"
-    phase = data.get("phase", "window")
-    if phase not in GUIDANCE_PHASES:
-        raise ConfigError(f"{where}: phase must be one of {', '.join(GUIDANCE_PHASES)}")
-    quote, source = _text(data, "quote", where), _text(data, "source", where)
-    keep = data.get("keep", [])
-    if not isinstance(keep, list) or not all(isinstance(k, str) for k in keep):
-        raise ConfigError(f"{where}: keep must be a list of documents")
-    # Documents and the way to claim are quoted, never paraphrased: each must be in the quote.
-    for said in [*keep, data.get("claim", "")]:
-        if said not in quote:
-            raise ConfigError(f"{where}: '{said}' is not in its quote; name it as the notice does")
-    deadline = data.get("deadline")
-    if deadline is not None:
-        if isinstance(deadline, datetime) or not isinstance(deadline, date):
-            raise ConfigError(f"{where}: deadline must be a date such as 2022-12-31")
-        _stated(deadline, quote, where, "deadline")
-    return Guidance(
-        id=_text(data, "id", where),
-        phase=phase,
-        who=_text(data, "who", where),
-        does=_text(data, "does", where),
-        quote=quote,
-        source=source,
-        keep=tuple(keep),
-        claim=str(data.get("claim", "")),
-        deadline=deadline,
-    )
-
-
-def _ordered(points: Iterable[TimelinePoint], where: str) -> tuple[TimelinePoint, ...]:
-    points = tuple(sorted(points, key=lambda p: p.at))
-    for kind in ONCE:
-        count = sum(p.kind == kind for p in points)
-        if count != 1:
-            raise ConfigError(f"{where}: a timeline needs exactly one {kind} point (has {count})")
-    timeline = Timeline(points)
-    start, live = timeline.suspension, timeline.go_live
-    if not start.at < live.at:
-        raise ConfigError(
-            f"{where}: settlement_suspended ({_clock(start.at)}) must come before go_live "
-            f"({_clock(live.at)})"
-        )
-    if start.until is not None and start.until < live.at:
-        raise ConfigError(
-            f"{where}: settlement_suspended ends ({_clock(start.until)}) before go_live "
-            f"({_clock(live.at)}): real-time settlement resumes on the new platform"
-        )
-    return points
-
-
-def load_timeline(data: Any, where: str) -> Timeline | None:
-    """The ``[timeline]`` table of a profile (``where`` names the file), validated."""
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: timeline must be a table with [[timeline.points]]")
-    where = f"{where}: timeline"
-    raw_points, raw_guidance = data.get("points", []), data.get("guidance", [])
-    points = _ordered((_point(p, f"{where} point {i}") for i, p in enumerate(raw_points, 1)), where)
-    guidance = tuple(_guidance(g, f"{where} guidance") for g in raw_guidance)
-    go_live = Timeline(points).go_live.at
-    for g in guidance:
-        if g.deadline and g.deadline < go_live.astimezone(CHINA).date():
-            raise ConfigError(f"{where} guidance {g.id}: deadline {g.deadline} is before go-live")
-    return Timeline(points, guidance)

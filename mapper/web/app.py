@@ -23,7 +23,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mapper.policy import shipped_profiles
-from mapper.policy.timeline import parse_moment
+from mapper.policy.moments import parse_moment
 from mapper.web.jobs import DOWNLOADS, Job, JobStore
 from mapper.web.results import PAGE, has_suggest
 from mapper.web.uploads import (

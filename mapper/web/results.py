@@ -11,7 +11,7 @@ import polars as pl
 import xlsxwriter
 
 from mapper import api
-from mapper.policy.timeline import china_date
+from mapper.policy.moments import china_date
 from mapper.web.cells import neutralise
 from mapper.web.jobs import DOWNLOADS, Job
 from mapper.writers.html import render_report

@@ -5,25 +5,17 @@ sides of every boundary, and what a check says and pays there. Quotes are from
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import mapper
 from mapper.errors import ConfigError
 from mapper.policy import load_policy, shipped_profiles
-from mapper.policy.timeline import (
-    CHINA,
-    Phase,
-    as_moment,
-    parse_moment,
-    position,
-    stated_moments,
-)
+from mapper.policy.moments import CHINA, parse_moment
+from mapper.policy.timeline import Phase, position
 from mapper.reference import Reference
 from tests.support import REPO, write_catalog_csv
 
@@ -256,46 +248,6 @@ def test_a_policy_without_a_timeline_says_nothing(
 ) -> None:
     result = check_at("national", "2022-02-12", tiny_reference, tmp_path)
     assert result.summary.cutover is None and result.summary.to_dict()["cutover"] is None
-
-
-# --- reading moments -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2021-10-22", date(2021, 10, 22)),
-        ("2021-10-22T20:00", datetime(2021, 10, 22, 20)),
-        ("2021-10-22 20:00", datetime(2021, 10, 22, 20)),
-        ("2022-02-14T24:00", datetime(2022, 2, 15)),
-        ("2022-02-14T24:00:00+08:00", datetime(2022, 2, 15, tzinfo=CHINA)),
-        ("2022-02-10T15:00Z", datetime(2022, 2, 10, 15, tzinfo=CHINA.utc)),
-    ],
-)
-def test_parse_moment(text: str, expected: date) -> None:
-    assert parse_moment(text) == expected
-
-
-@pytest.mark.parametrize("text", ["2021-10-32", "22/10/2021", "2021-10-22T25:00", "tomorrow", ""])
-def test_parse_moment_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="YYYY-MM-DD"):
-        parse_moment(text)
-
-
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 30)))
-def test_parse_moment_round_trips_and_24_ends_the_day(moment: datetime) -> None:
-    moment = moment.replace(second=0, microsecond=0)
-    assert parse_moment(moment.isoformat(timespec="minutes")) == moment
-    aware = moment.replace(tzinfo=CHINA)
-    assert parse_moment(aware.isoformat()) == aware
-    day = moment.date()
-    assert as_moment(parse_moment(f"{day}T24:00")) == as_moment(day + timedelta(days=1))
-    assert as_moment(day) == datetime(day.year, day.month, day.day, tzinfo=CHINA)
-
-
-def test_stated_moments_reads_the_notices_clock() -> None:
-    assert stated_moments(HUZHOU_SUSPENDED) == {cst("2022-02-10T23:00"), cst("2022-02-15T00:00")}
-    assert stated_moments("2022年2月15日起，……恢复") == {cst("2022-02-15T00:00")}
 
 
 # --- validation on load ----------------------------------------------------------------------
