@@ -41,15 +41,19 @@ class XlsxWriter(Writer):
     def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
         path = out_dir / "report.xlsx"
         summary = result.summary
-        overview = pl.DataFrame(
-            {
-                "项目 item": ["目录 catalog", "参考库版本 release", "检查日期 as of", "政策 policy",
-                              "读取行数 rows read", "编码正确 coded ok", "贯标率 coded rate"],
-                "值 value": [result.catalog, result.release, str(result.as_of), result.policy,
-                             str(summary.rows_read), str(summary.coded_ok),
-                             f"{summary.coded_rate:.1%}"],
-            }
-        )  # fmt: skip
+        rows = {
+            "目录 catalog": result.catalog, "参考库版本 release": result.release,
+            "检查日期 as of": str(result.as_of), "政策 policy": result.policy,
+            "读取行数 rows read": str(summary.rows_read),
+            "编码正确 coded ok": str(summary.coded_ok),
+            "贯标率 coded rate": f"{summary.coded_rate:.1%}",
+        }  # fmt: skip
+        if summary.cutover is not None:  # where the check falls on the cut-over timeline
+            zh, en = summary.cutover.headline()
+            rows["检查时刻 moment"] = summary.cutover.moment.isoformat()
+            rows["切换时间线 cut-over"] = f"{zh}\n{en}"
+            rows["倒计时 countdown"] = " / ".join(summary.cutover.countdown())
+        overview = pl.DataFrame({"项目 item": list(rows), "值 value": list(rows.values())})
         with xlsxwriter.Workbook(path, {"strings_to_formulas": False}) as book:
             overview.write_excel(book, worksheet=OVERVIEW, autofit=True)
             for stem, frame in tables(result).items():

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -141,3 +142,12 @@ def test_policies_lists_and_shows_the_timeline() -> None:
 def test_policies_show_unknown_profile_exits_2() -> None:
     result = CliRunner().invoke(cli, ["policies", "show", "nowhere-2030"])
     assert result.exit_code == 2 and "unknown policy 'nowhere-2030'" in result.output
+
+
+def test_xlsx_overview_says_where_the_check_falls(tmp_path: Path) -> None:
+    run("check", PHARMACY, "--policy", "huzhou-2022", "--as-of", "2022-02-12T10:00",
+        "--out", str(tmp_path), "--out-format", "xlsx")  # fmt: skip
+    overview = pl.read_excel(tmp_path / "report.xlsx", sheet_name="汇总 summary")
+    values = dict(overview.iter_rows())
+    assert values["检查时刻 moment"] == "2022-02-12T10:00:00+08:00"
+    assert values["切换时间线 cut-over"].startswith("医保结算暂停期间")
