@@ -106,6 +106,8 @@ def _rule(data: dict[str, Any], where: str) -> PolicyRule:
         )
     if data["reason"] not in REASONS:
         raise ConfigError(f"{where}: rule {data['id']}: reason must be one of {', '.join(REASONS)}")
+    if data["reason"] == SUSPENDED_REASON:  # the timeline's, for every item inside the window
+        raise ConfigError(f"{where}: rule {data['id']}: {SUSPENDED_REASON} comes from [timeline]")
     for key in ("pooled_fund", "personal_account", "coded"):
         if key in data and not isinstance(data[key], bool):
             raise ConfigError(

@@ -349,6 +349,15 @@ def test_guidance_quotes_its_documents(
         load_policy(path)
 
 
+def test_a_rule_cannot_claim_the_suspension_reason(tmp_path: Path) -> None:
+    rule = (
+        '[[rules]]\nid = "x"\nwhen = "uncoded"\npooled_fund = false\npersonal_account = false\n'
+        'reason = "PAY005"\nquote = "…"\n'
+    )
+    with pytest.raises(ConfigError, match="rule x: PAY005 comes from \\[timeline\\]"):
+        load_policy(profile(tmp_path, rule))
+
+
 def test_a_child_profile_inherits_the_parents_timeline(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text('name = "mine"\nextends = "huzhou-2022"\n', "utf-8")
