@@ -152,6 +152,54 @@ def test_guidance_in_the_window_names_the_documents_as_the_notice_does() -> None
     assert [g.id for g in before.guidance()] == ["long-stay-inpatient-before"]
 
 
+# Every guidance sentence of the profiles, as the notices word it: (id, phase, keep, claim, quote).
+NOTICE_GUIDANCE = {
+    "harbin-2021": [
+        ("discharge-before", "before", (), "出院结算",
+         "系统停机切换前，各定点医疗机构应为符合出院标准或已出院未结算的参保人员，办理医保出院结算手续"),
+        ("pharmacy-and-outpatient", "window", (), "补录", HARBIN_PHARMACY),
+        ("inpatient-admission", "window", (), "现金转医保",
+         "系统停机切换期间，参保人员因病情需要，需入院治疗的，应办理现金入院，待新系统上线运行平稳后，"
+         "定点医疗机构办理现金转医保操作，并对期间发生的费用进行补录"),
+        ("claims-lodged-offline", "window", (), "零星报销",
+         "系统停机切换期间，参保人需要提交医保、生育零星报销材料的，由市、县（市）经办机构按照属地原则，"
+         "采取线下受理方式，不录入打印《医疗费用报销登记单》，待新系统上线后再进行零星报销登记、审核等业务"),
+        ("referral", "window", ("纸质转诊单",), "按规定报销",
+         "由具备转诊资格的医疗机构，为符合异地转诊条件的参保人员出具纸质转诊单，患者需先行垫付现金后，"
+         "携带相关材料到相应医保经办机构按规定报销"),
+    ],
+    "huzhou-2022": [
+        ("long-stay-inpatient-before", "before", (), "医保出院结算",
+         "对于在原医保结算系统停机前入院，需连续长期住院的患者，应在停机前办理一次医保出院结算，"
+         "再以自费入院，待“智慧医保”上线后转为医保入院"),
+        ("local-outpatient", "window", (), "退费补刷",
+         "实时结算停机期间门诊费用需患者全额垫付。其中，在湖州市本地定点医疗机构发生的门诊费用，"
+         "在新系统上线后，患者垫付的医疗费用可通过到就诊医疗机构退费补刷方式进行医保结算"),
+        ("other-region-outpatient", "window", ("发票原件（含电子票据）", "医保电子凭证或社保卡"),
+         "手工报销", HUZHOU_OTHER_REGION_OUTPATIENT),
+        ("inpatient-admitted", "window", (), "转为医保入院",
+         "对于2022年2月1日后新入院且预计停机后方可出院的患者，可直接办理自费入院，"
+         "待“智慧医保”上线后再转为医保入院"),
+        ("discharged-in-window", "window",
+         ("医疗费票据原件（含电子票据）", "医疗费用清单", "出院小结",
+          "社保卡（含医保电子凭证或身份证）", "本人银行卡"), "手工报销",
+         "因特殊情况需在停机期间出院结算的，由参保人先行垫付医疗费用，于2022年2月15日后（最迟在2022年12月31日"
+         "之前）携带医疗费票据原件（含电子票据）、医疗费用清单、出院小结、社保卡（含医保电子凭证或身份证）、"
+         "本人银行卡等材料到参保地医保经办机构或所在乡镇（街道）医疗费用结算点办理手工报销"),
+        ("other-region-inpatient", "window", ("发票",), "报销",
+         "湖州市参保人员停机期间在市内外地定点医疗机构住院就医结算的，费用需全额垫付，凭发票等按湖州市规定报销"),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("profile", sorted(NOTICE_GUIDANCE))
+def test_each_guidance_is_the_notice_sentence(profile: str) -> None:
+    timeline = load_policy(profile).timeline
+    assert timeline is not None
+    got = [(g.id, g.phase, g.keep, g.claim, g.quote) for g in timeline.guidance]
+    assert got == NOTICE_GUIDANCE[profile]
+
+
 def test_harbin_pharmacy_sales_are_cash_then_re_entered() -> None:
     """哈尔滨: the pharmacy takes cash and re-enters the sale (补录) after go-live."""
     where = position(load_policy("harbin-2021").timeline, date(2021, 10, 25))
