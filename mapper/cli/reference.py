@@ -17,7 +17,8 @@ from rich.table import Table
 
 from mapper.cli.common import EXIT_FINDINGS, parse_columns, reports_errors
 from mapper.reference.layouts import LAYOUTS
-from mapper.reference.store import default_root, published_dates, read_manifest
+from mapper.reference.manifest import read_manifest
+from mapper.reference.store import default_root
 
 SHOWN_PROBLEMS = 50
 FORMATS = click.Choice(["table", "csv", "json"])
@@ -141,23 +142,21 @@ def import_command(
 @reports_errors
 def list_command(store: Path | None, fmt: str) -> None:
     """List the releases and systems of the store."""
-    data = read_manifest(store or default_root())
-    dates = published_dates(data)
-    default = data.get("default_release")
+    manifest = read_manifest(store or default_root())
     frame = pl.DataFrame(
         [
             {
-                "release": e["release"],
-                "published": dates[e["release"]],
-                "default": e["release"] == default,
-                "system": e["system"],
-                "rows": e.get("rows"),
-                "source_file": e.get("source_file", ""),
-                "imported_at": e.get("imported_at", ""),
+                "release": e.release,
+                "published": manifest.published[e.release],
+                "default": e.release == manifest.default_release,
+                "system": e.system,
+                "rows": e.rows,
+                "source_file": e.source_file,
+                "imported_at": e.imported_at,
             }
-            for e in data.get("entries", [])
+            for e in manifest.entries
         ],
-        schema_overrides={"published": pl.Date},
+        schema_overrides={"published": pl.Date, "rows": pl.Int64},
     )
     emit(frame.sort("release", "system") if frame.height else frame, fmt, "reference releases")
 
