@@ -76,3 +76,24 @@ def verify_entries(root: Path, entries: list[ManifestEntry]) -> None:
     """:func:`verify_entry` for each entry."""
     for entry in entries:
         verify_entry(root, entry)
+
+
+def verify_store(root: Path) -> pl.DataFrame:
+    """Every file of every release checked (``mapper reference verify``): one row per file,
+    ``release``, ``system``, ``path``, ``ok`` and ``problem`` (empty when ok)."""
+    from mapper.reference.manifest import read_manifest
+
+    rows = []
+    for entry in read_manifest(root).entries:
+        try:
+            verify_entry(root, entry)
+            problem = ""
+        except InputError as exc:
+            problem = exc.detail
+        rows.append((entry.release, entry.system, entry.path, not problem, problem))
+    return pl.DataFrame(
+        rows,
+        schema={"release": pl.String, "system": pl.String, "path": pl.String,
+                "ok": pl.Boolean, "problem": pl.String},
+        orient="row",
+    )  # fmt: skip

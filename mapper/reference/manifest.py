@@ -84,6 +84,11 @@ def read_manifest(root: Path) -> Manifest:
     return parse_manifest(data, str(path))
 
 
+def _kind(value: Any) -> str:
+    kinds = {list: "a list", dict: "an object", str: "a string", bool: "true/false"}
+    return "null" if value is None else kinds.get(type(value), "a number")
+
+
 def _bad(file: str, what: str) -> InputError:
     return InputError(f"is not a valid store manifest (清单文件无效): {what}", file=file)
 
@@ -138,7 +143,7 @@ def _published(raw: Any, releases: set[str], file: str) -> dict[str, date | None
 def parse_manifest(data: Any, file: str) -> Manifest:
     """Validate a manifest's parsed JSON (see the module docstring for its shape)."""
     if not isinstance(data, dict):
-        raise _bad(file, f"it is {type(data).__name__}, not an object")
+        raise _bad(file, f"it is {_kind(data)}, not an object")
     fmt = data.get("format", FORMAT)
     if fmt != FORMAT:
         raise _bad(file, f"format {json.dumps(fmt)[:20]} is not {FORMAT} (a newer mapper's?)")
