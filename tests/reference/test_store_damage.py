@@ -12,10 +12,13 @@ from typing import Any
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mapper.cli.main import cli
+from mapper.errors import InputError
 from mapper.reference.importer import import_release
-from mapper.reference.manifest import read_manifest
+from mapper.reference.manifest import parse_manifest, read_manifest
 from mapper.reference.store import load_reference
 from tests.reference.conftest import RELEASES
 from tests.support import REPO
@@ -171,3 +174,37 @@ def test_verify_hashes_every_file_and_names_the_damaged_ones(store: Path) -> Non
     report = pl.read_csv(result.stdout.encode())
     assert report.filter(~pl.col("ok")).get_column("path").to_list() == ["2026-11/service.parquet"]
     assert "1 of 6 files damaged" in result.stderr
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=20,
+)
+FIELDS = st.sampled_from(["release", "system", "path", "rows", "sha256", "source_file"])
+ENTRY = st.dictionaries(FIELDS, JSON | st.just("2026-11") | st.just("a/b.parquet"), max_size=6)
+MANIFEST_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "format": st.just(1) | JSON,
+        "default_release": JSON,
+        "entries": st.lists(ENTRY | JSON, max_size=4) | JSON,
+        "releases": st.dictionaries(st.text(max_size=8), st.dictionaries(
+            st.just("published"), st.text(max_size=12) | JSON, max_size=1), max_size=3) | JSON,
+    },
+)  # fmt: skip
+
+
+@given(data=MANIFEST_LIKE | JSON)
+@settings(max_examples=300, deadline=None)
+def test_any_json_is_a_manifest_or_one_input_error(data: Any) -> None:
+    try:
+        manifest = parse_manifest(data, "store/manifest.json")
+    except InputError as exc:
+        assert str(exc).startswith("store/manifest.json: ") and "\n" not in str(exc)
+        return
+    for entry in manifest.entries:  # what parsing lets through, the store can use as is
+        assert entry.release and entry.system and entry.path and entry.rows >= 0
+        assert entry.release in manifest.published
