@@ -17,22 +17,28 @@ import polars as pl
 from mapper.errors import InputError
 
 STATUSES = ("auto", "approved", "rejected", "flagged")
-AUTO_SCORE = 0.95
-AUTO_MARGIN = 0.02  # rank 1 must beat rank 2 by this much to be auto
+AUTO_SCORE = 0.85  # = score.AGREE: what a candidate agreeing on every field reaches at least
 REQUIRED = ("row", "item_id", "code", "status")
 
 
 def add_status(suggestions: pl.DataFrame) -> pl.DataFrame:
-    """Add ``status`` (auto / flagged) and an empty ``note`` to a suggestion frame."""
-    runner_up = pl.col("score").filter(pl.col("rank") == 2).first().over("row")
+    """Add ``status`` and an empty ``note`` to a suggestion frame: ``auto`` for a first
+    candidate agreeing on every field the line carries and tied with no other, ``ambiguous``
+    for candidates tied with another (the line cannot tell them apart), ``flagged`` for the
+    rest.
+    """
     confident = (
         (pl.col("rank") == 1)
+        & pl.col("agrees").fill_null(False)
+        & pl.col("tied").is_null()
         & (pl.col("score") >= AUTO_SCORE)
-        & ((runner_up.is_null()) | (pl.col("score") - runner_up >= AUTO_MARGIN))
-        & ~pl.col("differed").fill_null("").str.contains("name")
     )
     return suggestions.with_columns(
-        status=pl.when(confident).then(pl.lit("auto")).otherwise(pl.lit("flagged")),
+        status=pl.when(confident)
+        .then(pl.lit("auto"))
+        .when(pl.col("tied").is_not_null())
+        .then(pl.lit("ambiguous"))
+        .otherwise(pl.lit("flagged")),
         note=pl.lit("", pl.String),
     )
 
