@@ -129,6 +129,14 @@ def rank_candidates(
         matched_on=pl.col("matched_on").fill_null("fuzzy"),
         agrees=agrees_everywhere(),
     )
+    # Agreement as written breaks ties between one maker's records (its packagings and spec
+    # texts), not between makers: where candidates agreeing equally after folding come from
+    # different makers, how the spec is written is a coincidence, and the group stays tied.
+    folded = ["iid", "tier", pl.col("similarity").round(4)]
+    spans_makers = pl.col("r_mfr_key").n_unique().over(folded) > 1
+    scored = scored.with_columns(
+        tie_key=pl.when(spans_makers).then(pl.col("similarity").round(4)).otherwise("score")
+    )
     ordered = (
         mark_ties(scored, index.records)
         .join(index.records.select("rid", "market_rank"), on="rid")
@@ -139,7 +147,8 @@ def rank_candidates(
     )
     position = pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("iid")
     with_first = (
-        (pl.col("tier") == pl.col("tier").first()) & (pl.col("score") == pl.col("score").first())
+        (pl.col("tier") == pl.col("tier").first())
+        & (pl.col("tie_key") == pl.col("tie_key").first())
     ).over("iid")
     return (
         ordered.with_columns(rank=position)

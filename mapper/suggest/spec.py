@@ -52,15 +52,29 @@ def spec_core(spec_key_expr: pl.Expr) -> pl.Expr:
 def spec_text(spec: pl.Expr) -> pl.Expr:
     """The spec as written, white space removed and the pack suffix cut off
     (``每袋装12g ×6袋`` → ``每袋装12g``); null when nothing is left."""
-    out = spec.str.replace(RAW_PACK_SUFFIX, "").str.replace_all(r"\s+", "")
+    out = (
+        spec.str.replace(_LOOSE_PACK, "")
+        .str.replace(RAW_PACK_SUFFIX, "")
+        .str.replace_all(r"\s+", "")
+    )
     return pl.when(out.str.len_chars() > 0).then(out)
+
+
+# A pack set off by a space or in brackets ("0.25g 24片/盒", "0.25g(24片/盒)") rather than by a
+# multiplication sign: folding removes spaces and brackets, which would run it into the strength.
+_LOOSE_PACK = rf"[\s(（]+((?:[0-9]+[{PACK_UNITS}][*×xX]?)+(?:/[^0-9*/()（）\s]{{1,2}})?)[)）]?\s*$"
+
+
+def _separated(spec: pl.Expr) -> pl.Expr:
+    """``spec`` with a loosely attached pack suffix joined by ``*`` like the others."""
+    return spec.str.normalize("NFKC").str.replace(_LOOSE_PACK, "*$1")
 
 
 def spec_parts(spec: pl.Expr) -> dict[str, pl.Expr]:
     """Columns parsed from a raw spec: ``spec_core``, ``spec_text``, ``strength`` (mg or ml),
     ``strength_dim`` (mass/volume) and ``pack`` (count), each null where the spec does not say.
     """
-    key = spec_key(spec)
+    key = spec_key(_separated(spec))
     core = spec_core(key)
     return {
         "spec_core": core,

@@ -1,7 +1,8 @@
 """Ties: candidates the line cannot tell apart, reported as such and never silently ordered.
 
-Two candidates of one item are tied when they sit in the same tier with the same score: every
-field the line carries compares the same way with both (typically one product in several
+Two candidates of one item are tied when they sit in the same tier with the same ``tie_key`` (the
+score, or the similarity before agreement as written where that would decide between makers):
+every field the line carries compares the same way with both (typically one product in several
 packagings, and a line that does not say which). Each tie group is marked with its size and the
 record field that would decide between them, in the order a reviewer would look:
 最小包装 (package), 规格, 剂型, 包装单位, 生产企业, 名称, 批准文号, 本位码; when the records
@@ -23,7 +24,7 @@ DECIDING: dict[str, tuple[str, str, str]] = {
     "approval_no": ("批准文号", "个批准文号", "approval numbers"),
     "base_code": ("本位码", "个本位码", "base codes"),
 }
-GROUP = ("iid", "tier", "score")
+GROUP = ("iid", "tier", "tie_key")
 # Fields in which one product's records differ (its packagings and presentations).
 SAME_PRODUCT = ("package", "spec", "dosage_form", "unit")
 
@@ -32,7 +33,7 @@ def mark_ties(scored: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
     """Add ``tied`` (size of the candidate's tie group, null when it has none), ``decide_by``
     (the record field that would decide) and ``tie`` (a message for the reviewer, in Chinese
     and English, listing the deciding values) to scored pairs (``iid``, ``rid``, ``tier``,
-    ``score``).
+    ``tie_key``).
     """
     fields = list(DECIDING)
     shown = scored.select(*GROUP, "rid").join(
