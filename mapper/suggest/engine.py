@@ -24,12 +24,14 @@ from mapper.suggest.ties import mark_ties
 EXACT_WEIGHT = 0.05  # share of the score given to agreement as written (see rank_candidates)
 TIERS = {"memory": 0, "exact": 1, "fuzzy": 2}
 ITEM_COLUMNS = ("row", "item_id", "name", "trade_name", "spec", "dosage_form", "manufacturer",
-                "approval_no", "base_code", "unit", "code", "line_type")  # fmt: skip
+                "approval_no", "base_code", "unit", "unit_price", "quantity", "code",
+                "line_type")  # fmt: skip
 
 # The frame ``suggest`` returns: one row per item and candidate.
 SUGGESTION_COLUMNS = (
     "row", "item_id", "item_name", "item_spec", "item_dosage_form", "item_manufacturer",
-    "item_approval_no", "item_code", "problem", "rank", "code", "score", "matched_on",
+    "item_approval_no", "item_code", "item_unit_price", "item_quantity", "value", "problem",
+    "rank", "code", "score", "matched_on",
     "agreed", "differed", "agrees", "tied", "decide_by", "tie", *(f"{f}_score" for f in FIELDS),
     "exact_score", "cand_name", "cand_spec",
     "cand_dosage_form", "cand_package", "cand_manufacturer", "cand_approval_no",
@@ -206,6 +208,19 @@ def suggest(
     return present(items, ranked, index)
 
 
+def value_at_stake() -> pl.Expr:
+    """``value``: unit price × quantity where the catalog has both, else the price (what a
+    reviewer should start from); null where the catalog has no price."""
+    price = _number("unit_price")
+    return pl.coalesce(price * _number("quantity"), price).round(2).alias("value")
+
+
+def _number(column: str) -> pl.Expr:
+    """A catalog text column as a number (``1,234.50`` → 1234.5), null where it is none."""
+    text = pl.col(column).cast(pl.String).str.replace_all(r"[,，\s¥￥元]", "")
+    return text.cast(pl.Float64, strict=False)
+
+
 def present(items: pl.DataFrame, ranked: pl.DataFrame, index: ReferenceIndex) -> pl.DataFrame:
     """The public frame: item values, candidate, scores and evidence, in item then rank order."""
     cand = index.records.select(
@@ -216,7 +231,9 @@ def present(items: pl.DataFrame, ranked: pl.DataFrame, index: ReferenceIndex) ->
         "row",
         "item_id",
         *[pl.col(c).alias(f"item_{c}") for c in
-          ("name", "spec", "dosage_form", "manufacturer", "approval_no", "code")],
+          ("name", "spec", "dosage_form", "manufacturer", "approval_no", "code", "unit_price",
+           "quantity")],
+        value_at_stake(),
         "problem",
     )  # fmt: skip
     body = ranked.select(
