@@ -61,10 +61,7 @@ def load_memory(path: str | Path | None) -> pl.DataFrame:
             "is not a mapping memory: missing column(s) " + ", ".join(sorted(missing)),
             file=str(p),
         )
-    return frame.select(
-        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
-        for c, t in MEMORY_SCHEMA.items()
-    )
+    return conform(frame)
 
 
 def remember(memory: pl.DataFrame, approved: pl.DataFrame) -> pl.DataFrame:
@@ -92,7 +89,16 @@ def remember(memory: pl.DataFrame, approved: pl.DataFrame) -> pl.DataFrame:
         )
         .cast(MEMORY_SCHEMA)  # type: ignore[arg-type]
     )
-    return pl.concat([memory, new]).unique("key", keep="last", maintain_order=True)
+    return pl.concat([conform(memory), new]).unique("key", keep="last", maintain_order=True)
+
+
+def conform(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in the memory schema: a memory written before reviewer and note were kept has
+    them null."""
+    return frame.select(
+        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
+        for c, t in MEMORY_SCHEMA.items()
+    )
 
 
 def save_memory(memory: pl.DataFrame, path: str | Path) -> Path:
