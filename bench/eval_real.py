@@ -41,12 +41,11 @@ for extra in (REPO, REPO / "reference_codes"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from bench.eval_suggest import EQUAL_KEYS  # noqa: E402
+from bench.eval_suggest import EQUAL_KEYS, judged  # noqa: E402
 from mapper.reference import Reference, load_reference  # noqa: E402
 from mapper.suggest import build_index, suggest  # noqa: E402
 from mapper.suggest.engine import prepare_items  # noqa: E402
 from mapper.suggest.index import ReferenceIndex  # noqa: E402
-from mapper.suggest.keys import add_keys  # noqa: E402
 from mapper.suggest.review import add_status  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
@@ -177,25 +176,7 @@ def score_lines(
             line_kind=pl.lit("drug"),
         )
     ).select("row", *[pl.col(c).is_not_null().alias(f"has_{c}") for c in EQUAL_KEYS])  # fmt: skip
-    keyed = add_keys(reference.scan().collect(), second_name="generic_name", package="package")
-    compared = ("nkey", *EQUAL_KEYS)
-    cand = keyed.select("code", *[pl.col(c).alias(f"c_{c}") for c in compared])
-    label = keyed.select(
-        pl.col("code").alias("label"), *[pl.col(c).alias(f"l_{c}") for c in compared]
-    )
-    agree = pl.all_horizontal(
-        ~pl.col(f"has_{c}") | pl.col(f"c_{c}").eq_missing(pl.col(f"l_{c}")) for c in EQUAL_KEYS
-    ) & pl.col("c_nkey").eq_missing(pl.col("l_nkey"))
-    ranked = (
-        out.join(truth, on="row")
-        .join(said, on="row", how="left")
-        .join(cand, on="code", how="left")
-        .join(label, on="label", how="left")
-        .with_columns(
-            strict=pl.col("code") == pl.col("label"),
-            same=(pl.col("code") == pl.col("label")) | agree.fill_null(False),
-        )
-    )
+    ranked = judged(out, truth, said, reference)
     n = truth.height
     first = ranked.filter(pl.col("rank") == 1)
     top5 = ranked.filter(pl.col("rank") <= k)
