@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from mapper.batches import scan_batches
 from mapper.catalog.scan import LazyCatalog, scan_catalog
+from mapper.catalog.sheets import ReadReport
 from mapper.catalog.structure import KIND, no_skipped, skipped_rows, source_cells
 from mapper.checking import Checked, CheckOptions, Setup, categorical, prepare, reading
 from mapper.engine import (
@@ -241,6 +242,9 @@ def check_to(
         finally:
             shutil.rmtree(work, ignore_errors=True)
         path, source = cat.path, cat.source
+        report = ReadReport(
+            first.skipped, cat.sheets, cat.skipped_sheets, cat.columns, cat.found_by
+        )
     return setup.result(
         pl.read_parquet(written["findings"]),
         pl.scan_parquet(written["items"]),
@@ -248,6 +252,7 @@ def check_to(
         encoding=source,
         blank_rows=first.blank_rows,
         written=written,
+        reading=report,
     )
 
 

@@ -19,7 +19,7 @@ from mapper.catalog.columns import RESERVED, resolve_columns
 from mapper.catalog.csv_reader import read_csv
 from mapper.catalog.excel_reader import read_excel
 from mapper.catalog.parquet_reader import read_parquet
-from mapper.catalog.sheets import SheetRead
+from mapper.catalog.sheets import ReadReport, SheetRead
 from mapper.catalog.structure import (
     KIND,
     no_skipped,
@@ -66,6 +66,12 @@ class Catalog:
     @property
     def rows(self) -> int:
         return self.frame.height
+
+    def report(self) -> ReadReport:
+        """What reading did beyond the items (for a check result)."""
+        return ReadReport(
+            self.skipped, self.sheets, self.skipped_sheets, self.columns, self.found_by
+        )
 
 
 def read_catalog(

@@ -59,7 +59,7 @@ from mapper.catalog.code_column import choose_code_column
 from mapper.catalog.columns import READER_FIELDS, resolve_columns
 from mapper.catalog.csv_reader import arrow_options, header_layout, ragged_rows_error, read_csv
 from mapper.catalog.parquet_reader import as_text, check_schema, read_parquet
-from mapper.catalog.sheets import SheetRead
+from mapper.catalog.sheets import ReadReport, SheetRead
 from mapper.catalog.structure import KIND, skipped_rows, source_cells, structure_kind
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
@@ -106,6 +106,12 @@ class LazyCatalog:
     def frame(self) -> pl.LazyFrame:
         """The items: the rows without blank and structure rows, nor the columns flagging them."""
         return self.records.filter(~pl.col("blank") & pl.col(KIND).is_null()).drop("blank", KIND)
+
+    def report(self) -> ReadReport:
+        """As Catalog.report (the skipped rows found in a pass over the file, if not known)."""
+        return ReadReport(
+            self.skipped_rows(), self.sheets, self.skipped_sheets, self.columns, self.found_by
+        )
 
     def skipped_rows(self) -> pl.DataFrame:
         """Catalog.skipped: known already, or found in one pass over the file."""

@@ -19,9 +19,9 @@ table and reports show ``sheet`` and ``sheet_row``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import fastexcel
 import polars as pl
@@ -47,11 +47,44 @@ class SheetRead:
     found_by: dict[str, str]  # field -> option|header|values
 
 
+@dataclass
+class ReadReport:
+    """What reading did beyond the items, for reports: the section and total rows set apart,
+    the sheets read and passed over, and how each field's column was found."""
+
+    skipped: pl.DataFrame  # mapper.catalog.structure.SKIPPED_SCHEMA
+    sheets: list[SheetRead] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, reason)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header (first sheet)
+    found_by: dict[str, str] = field(default_factory=dict)  # field -> option|header|values
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: skipped rows with sheet and row, sheets, and columns."""
+        return {
+            "skipped_rows": self.skipped.to_dicts(),
+            "sheets_read": [s.name for s in self.sheets],
+            "sheets_skipped": [{"sheet": n, "reason": why} for n, why in self.skipped_sheets],
+            "columns": {
+                f: {"header": h, "found_by": self.found_by.get(f, "header")}
+                for f, h in self.columns.items()
+            },
+        }
+
+    def column_notes(self) -> list[str]:
+        """One line per field whose column was not found by its header name."""
+        how = {"values": "found by its values (按内容识别)", "option": "named by --column"}
+        return [
+            f"{f} column: {self.columns[f]} ({how[by]})"
+            for f, by in self.found_by.items()
+            if by in how and f in self.columns
+        ]
+
+
 def sheet_row(row: pl.Expr | None = None, sheet: pl.Expr | None = None) -> pl.Expr:
     """The spreadsheet row a clerk sees, from the row key (see the module docstring)."""
     row = pl.col("row") if row is None else row
     sheet = pl.col("sheet") if sheet is None else sheet
-    return pl.when(sheet.is_not_null()).then(row % ROW_BLOCK).otherwise(row)
+    return pl.when(sheet.is_not_null()).then(row % ROW_BLOCK).otherwise(row).alias("sheet_row")
 
 
 def workbook_sheets(path: Path, file: str) -> list[tuple[str, bool]]:
