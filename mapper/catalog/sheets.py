@@ -62,22 +62,31 @@ class ReadReport:
         """Plain data for JSON: skipped rows with sheet and row, sheets, and columns."""
         return {
             "skipped_rows": self.skipped.to_dicts(),
-            "sheets_read": [s.name for s in self.sheets],
+            "sheets_read": [
+                {"sheet": s.name, "items": s.items, "columns": _columns(s.columns, s.found_by)}
+                for s in self.sheets
+            ],
             "sheets_skipped": [{"sheet": n, "reason": why} for n, why in self.skipped_sheets],
-            "columns": {
-                f: {"header": h, "found_by": self.found_by.get(f, "header")}
-                for f, h in self.columns.items()
-            },
+            "columns": _columns(self.columns, self.found_by),
         }
 
     def column_notes(self) -> list[str]:
-        """One line per field whose column was not found by its header name."""
-        how = {"values": "found by its values (按内容识别)", "option": "named by --column"}
-        return [
-            f"{f} column: {self.columns[f]} ({how[by]})"
-            for f, by in self.found_by.items()
-            if by in how and f in self.columns
+        """One line per field (per sheet) whose column was not found by its header name:
+        ``卫生材料: code column 国家码 (found by its values)``."""
+        how = {"values": "found by its values, 按内容识别", "option": "named by --column"}
+        where = [(f"{s.name}: ", s.columns, s.found_by) for s in self.sheets] or [
+            ("", self.columns, self.found_by)
         ]
+        return [
+            f"{prefix}{f} column {columns[f]} ({how[by]})"
+            for prefix, columns, found_by in where
+            for f, by in found_by.items()
+            if by in how and f in columns
+        ]
+
+
+def _columns(columns: dict[str, str], found_by: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {f: {"header": h, "found_by": found_by.get(f, "header")} for f, h in columns.items()}
 
 
 def sheet_row(row: pl.Expr | None = None, sheet: pl.Expr | None = None) -> pl.Expr:
@@ -152,7 +161,7 @@ def _reason(error: InputError) -> str:
     detail = error.detail
     if "national code" in detail:
         headers = detail.partition("headers found: ")[2].partition(". ")[0]
-        return f"no code column (无医保编码列); headers: {headers[:60]}"
+        return f"no code column (无医保编码列); headers: {headers[:40]}"
     if "no data rows" in detail:
         return "no data rows (没有数据行)"
     if "empty" in detail:
