@@ -60,7 +60,7 @@ from mapper.catalog.columns import READER_FIELDS, resolve_columns
 from mapper.catalog.csv_reader import arrow_options, header_layout, ragged_rows_error, read_csv
 from mapper.catalog.parquet_reader import as_text, check_schema, read_parquet
 from mapper.catalog.sheets import ReadReport, SheetRead
-from mapper.catalog.structure import KIND, skipped_rows, source_cells, structure_kind
+from mapper.catalog.structure import KIND, flag_structure, skipped_rows, source_cells
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
 
@@ -240,20 +240,30 @@ def _assemble(
     row = next(
         f"__row{i}__" for i in range(len(found.names) + 1) if f"__row{i}__" not in found.names
     )
-    records = _stream(found.names, found.batches, found.first_row, row).select(
-        pl.col(row).alias("row"), *canonical_exprs(found.names, mapping)
-    )
-    # A field is null exactly where its cell is blank, so only the other cells need stripping.
-    names = records.collect_schema().names()
-    others = [c for c in names if c not in ("row", *FIELD_NAMES)]
-    own = [name for name in FIELD_NAMES if name not in READER_FIELDS]
-    filled = pl.any_horizontal(
-        *(pl.col(name).is_not_null() for name in own),
-        *([filled_expr(others)] if others else []),
-    )
+
+    def records(rows: pl.LazyFrame) -> pl.LazyFrame:
+        """Canonical rows, blank and structure rows flagged, from numbered source rows."""
+        canonical = rows.select(pl.col(row).alias("row"), *canonical_exprs(found.names, mapping))
+        # A field is null exactly where its cell is blank, so only the other cells need
+        # stripping.
+        names = canonical.collect_schema().names()
+        others = [c for c in names if c not in ("row", *FIELD_NAMES)]
+        own = [name for name in FIELD_NAMES if name not in READER_FIELDS]
+        filled = pl.any_horizontal(
+            *(pl.col(name).is_not_null() for name in own),
+            *([filled_expr(others)] if others else []),
+        )
+        flagged = canonical.with_columns((~filled).alias("blank"))
+        return flag_structure(flagged, source_cells(names))
+
+    first = records(found.sample.with_columns(pl.lit(0, pl.Int64).alias(row)).lazy())
+    if not first.select((~pl.col("blank") & pl.col(KIND).is_null()).any()).collect().item():
+        if whole:  # headings and totals only, as read_catalog says
+            raise InputError(NO_DATA + "; only section and total rows", file=file)
+        return None
     return LazyCatalog(
         path=file,
-        records=records.with_columns((~filled).alias("blank"), structure_kind(source_cells(names))),
+        records=records(_stream(found.names, found.batches, found.first_row, row)),
         columns=mapping,
         source=found.description,
         options=options,

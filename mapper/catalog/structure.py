@@ -20,8 +20,11 @@ text says, never for being sparse.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import polars as pl
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 # What a skipped row is reported as: its row, its sheet (null outside workbooks), what kind of
 # row it is (section | total) and its text.
@@ -68,25 +71,42 @@ def source_cells(columns: Sequence[str]) -> list[str]:
     return [c for c in columns if c not in ("row", "sheet", "blank", KIND)]
 
 
-def _cell(column: str) -> pl.Expr:
-    """A cell's text, stripped; null when empty or only a number."""
-    text = pl.col(column).cast(pl.String).str.strip_chars()
+def _cell(column: str, candidate: pl.Expr | None = None) -> pl.Expr:
+    """A cell's text, stripped; null when empty or only a number (or, with ``candidate``,
+    on rows that cannot be a heading: the text work then skips them)."""
+    text = pl.col(column).cast(pl.String)
+    if candidate is not None:
+        text = pl.when(candidate).then(text)
+    text = text.str.strip_chars()
     return pl.when(text.is_not_null() & (text != "") & ~text.str.contains(NUMBER)).then(text)
 
 
-def structure_kind(cells: Sequence[str], code: str = "code", item_id: str = "item_id") -> pl.Expr:
-    """``section``, ``total`` or null for every row, from its ``cells`` (every source column of
-    the catalog, ``code`` and ``item_id`` among them), as one expression over the columns."""
-    texts = [_cell(c) for c in cells]
-    first = pl.coalesce(texts)
-    one_text = pl.all_horizontal([t.is_null() | (t == first) for t in texts])
+# A code or local id as catalogs write them: printable ASCII.
+_ASCII_ID = r"^[\x20-\x7e]+$"
+
+
+def _candidate(code: str, item_id: str) -> pl.Expr:
+    """Rows that may be headings: no code and no local id written in ASCII (a heading's text
+    repeated there by a merge is Chinese). An item with a code or id fails this cheap test, so
+    the text work runs on the few rows left."""
+    ids = [pl.col(c).cast(pl.String) for c in (code, item_id)]
+    return pl.all_horizontal([(c.is_null() | ~c.str.contains(_ASCII_ID)) for c in ids])
+
+
+def flag_structure(
+    frame: Frame, cells: Sequence[str], code: str = "code", item_id: str = "item_id"
+) -> Frame:
+    """``frame`` with :data:`KIND`: ``section``, ``total`` or null for every row, from its
+    ``cells`` (every source column, ``code`` and ``item_id`` among them). In steps, each on
+    the columns of the last: one expression repeats the row's text in every comparison."""
+    texts = [f"__structure_text{i}" for i in range(len(cells))]
+    candidate = pl.col("__structure_candidate")
+    first = pl.col("__structure_first")
 
     def empty_or_merged(column: str) -> pl.Expr:  # empty, or the row's one text repeated
         cell = pl.col(column).cast(pl.String).str.strip_chars()
         return cell.is_null() | (cell == "") | (cell == first)
 
-    # A row with a code, or with a local id (an uncoded item named 中药饮片 has one), is an item.
-    no_code = empty_or_merged(code) & empty_or_merged(item_id)
     folded = first.str.normalize("NFKC").str.replace_all(r"\s+", " ")
     kind = (
         pl.when(folded.str.contains(TOTAL))
@@ -94,7 +114,16 @@ def structure_kind(cells: Sequence[str], code: str = "code", item_id: str = "ite
         .when(folded.str.contains(SECTION))
         .then(pl.lit("section"))
     )
-    return pl.when(no_code & one_text & first.is_not_null()).then(kind).alias(KIND)
+    # A row with a code, or with a local id (an uncoded item named 中药饮片 has one), is an item.
+    no_code = empty_or_merged(code) & empty_or_merged(item_id)
+    one_text = pl.all_horizontal([pl.col(t).is_null() | (pl.col(t) == first) for t in texts])
+    return (
+        frame.with_columns(_candidate(code, item_id).alias("__structure_candidate"))
+        .with_columns(_cell(c, candidate).alias(t) for c, t in zip(cells, texts, strict=True))
+        .with_columns(pl.coalesce(texts).alias("__structure_first"))
+        .with_columns(pl.when(first.is_not_null() & no_code & one_text).then(kind).alias(KIND))
+        .drop(*texts, "__structure_first", "__structure_candidate")
+    )
 
 
 def structure_text(cells: Sequence[str]) -> pl.Expr:

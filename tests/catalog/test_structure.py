@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from mapper.catalog import read_catalog, scan_catalog
-from mapper.catalog.structure import structure_kind
+from mapper.catalog.structure import KIND, flag_structure
 from mapper.errors import InputError
 
 HEADER = ["序号", "院内编码", "药品名称", "规格", "生产企业", "单价", "医保编码"]
@@ -118,7 +118,7 @@ def test_a_row_with_a_code_is_never_skipped(cells: list[str], code: str) -> None
     frame = pl.DataFrame(
         {"item_id": [cells[0]], "name": [cells[1]], "price": [cells[2]], "code": [code]}
     )
-    kind = frame.select(structure_kind(frame.columns)).item()
+    kind = flag_structure(frame, frame.columns).get_column(KIND).item()
     assert kind is None
 
 
@@ -127,7 +127,7 @@ def test_a_row_without_code_is_skipped_only_for_its_text(cells: list[str], item_
     frame = pl.DataFrame(
         {"item_id": [item_id], "a": [cells[0]], "name": [cells[1]], "price": [cells[2]]}
     ).with_columns(code=pl.lit(""))
-    kind = frame.select(structure_kind(frame.columns)).item()
+    kind = flag_structure(frame, frame.columns).get_column(KIND).item()
     texts = {c for c in cells if c and c != "12.5"}
     if len(texts) != 1 or item_id:
         assert kind is None  # no text, two texts or a local id: not a heading
