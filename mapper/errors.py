@@ -7,6 +7,13 @@ class MapperError(Exception):
     """Base class for every error mapper reports as one clear line (CLI exit code 2)."""
 
 
+def reason(error: BaseException) -> str:
+    """A library error's message as one line: its first line, without the context lines
+    (calamine's "Context: 0: …", a schema dump) that follow."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
 class InputError(MapperError):
     """A catalog or reference file mapper cannot read, naming the file, row and column."""
 
@@ -33,7 +40,8 @@ class InputError(MapperError):
         if self.column:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
-        return f"{prefix}: {self.detail}" if prefix else self.detail
+        detail = " ".join(self.detail.split()) if "\n" in self.detail else self.detail
+        return f"{prefix}: {detail}" if prefix else detail
 
 
 class ConfigError(MapperError):

@@ -55,7 +55,7 @@ from mapper.catalog import (
     reader_for,
 )
 from mapper.catalog.columns import resolve_columns
-from mapper.catalog.csv_reader import arrow_options, header_layout, ragged_rows_error, read_csv
+from mapper.catalog.csv_reader import arrow_options, header_record, ragged_rows_error, read_csv
 from mapper.catalog.parquet_reader import as_text, check_schema, read_parquet
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
@@ -309,7 +309,8 @@ class _Csv:
         read, parse, convert = arrow_options(
             self.names, self.delimiter, skip=skip, threads=False, on_invalid=on_invalid
         )
-        with self.path.open("rb") as handle:
+        # A native file, not a Python one: see csv_reader.native_buffer.
+        with pa.OSFile(str(self.path)) as handle:
             handle.seek(start or 0)
             reader = pacsv.open_csv(
                 handle, read_options=read, parse_options=parse, convert_options=convert
@@ -428,16 +429,13 @@ def _layout(text: Path, file: str, offset: int, temp: _TempFile | None) -> _Csv 
     with text.open("rb") as handle:
         handle.seek(offset)
         data = handle.read(PREFIX_BYTES)
-    names, delimiter, header_at = header_layout(data)
-    end = -1
-    for _ in range(header_at + 1):
-        end = data.find(b"\n", end + 1)
-        if end < 0:  # no line after the header, or an enormous one: the eager reader judges
-            return None
-    if not names:
-        return None
-    header = data[data.rfind(b"\n", 0, end) + 1 : end]
-    # pyarrow skips lines at a bare \r too, and polars splits a header with a stray quote.
+    names, delimiter, header_at, record = header_record(data)
+    if record is None or not names or record.end >= len(data):
+        return None  # no line after the header, or an enormous one: the eager reader judges
+    line_end = data[record.end : record.next]
+    end = record.next - 1 if line_end in (b"\n", b"\r\n") else record.end
+    header = data[record.start : end]
+    # pyarrow ends lines at a bare \r too, and polars splits a header with a stray quote.
     arrow_only = b"\r" in data[: end + 1].replace(b"\r\n", b"") or header.count(b'"') % 2 == 1
     if not arrow_only:
         try:

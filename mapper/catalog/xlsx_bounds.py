@@ -1,0 +1,222 @@
+"""What an XLSX sheet would cost to read, measured before the Excel reader reads it.
+
+calamine (under fastexcel) holds a sheet as one dense grid from its first to its last cell
+holding a value: a 5 KB workbook with a header in A1 and one cell in XFD1048576 asks for 17
+billion cells (512 GiB) and aborts the process. It also loads all shared strings at once,
+so a 1 MB workbook can hold 300 MB of them. So before reading, mapper looks at the zip
+directory (uncompressed sizes) and streams the sheet's XML once through a few regular
+expressions: the rows and columns its cells reach, and the first row holding a value (the
+row calamine's grid starts at, which is where row numbers count from). Past a limit in
+:data:`LIMITS` the workbook is refused with one line saying what to do.
+
+The sheet's ``<dimension>`` is only reported, never trusted: writers leave it stale or
+absent, and calamine ignores it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from mapper.errors import InputError
+
+CHUNK = 4 << 20  # bytes of sheet XML inflated and scanned at a time
+
+
+@dataclass(frozen=True)
+class ExcelLimits:
+    """The most an XLSX sheet may ask of the reader (see docs/CONTRACTS.md)."""
+
+    cells: int = 20_000_000  # grid cells, first to last used row x column (~2 GB to read)
+    columns: int = 1_024  # catalogs have tens of columns; 16,384 means a stray cell
+    shared_strings_bytes: int = 128 << 20  # uncompressed xl/sharedStrings.xml
+    sheet_bytes: int = 2 << 30  # uncompressed sheet XML
+
+
+LIMITS = ExcelLimits()
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """What a scan of the sheet XML found."""
+
+    first_row: int | None  # 1-based row of the first cell holding a value (None: none)
+    last_row: int
+    first_column: int  # 1-based
+    last_column: int
+    dimension: str | None  # the <dimension ref="…"> the file declares
+
+    @property
+    def cells(self) -> int:
+        rows = self.last_row - (self.first_row or 1) + 1
+        return max(rows, 0) * max(self.last_column - self.first_column + 1, 0)
+
+
+_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
+_ANY_CELL = re.compile(rb"<c[\s>/]")
+# A cell holding a value: <v> with text, or an inline string (a formula may come first).
+_VALUE_CELL = re.compile(
+    rb'<c r="[A-Z]{1,3}(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>[^<]|<is>)'
+)
+_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
+
+
+def column_number(letters: bytes | str) -> int:
+    """1-based column of Excel letters (A = 1, XFD = 16384)."""
+    number = 0
+    for char in letters if isinstance(letters, str) else letters.decode("ascii"):
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    """Excel letters of a 1-based column."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def sheet_member(book: zipfile.ZipFile, name: str) -> str | None:
+    """The zip member holding sheet ``name`` (from workbook.xml and its relationships)."""
+    workbook = book.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    rels = book.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+    sheet = re.search(rf'<sheet [^>]*name="{re.escape(escape(name))}"[^>]*r:id="([^"]+)"', workbook)
+    if sheet is None:
+        return None
+    rel = re.escape(sheet.group(1))
+    target = re.search(rf'<Relationship [^>]*Id="{rel}"[^>]*Target="([^"]+)"', rels)
+    if target is None:
+        target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rel}"', rels)
+    if target is None:
+        return None
+    member = target.group(1).lstrip("/")
+    return member if member.startswith("xl/") else f"xl/{member}"
+
+
+def scan_sheet(book: zipfile.ZipFile, member: str) -> SheetExtent:
+    """Stream the sheet's XML once: the rows and columns its cells reach, and its first row
+    holding a value (rows may come in any order)."""
+    first_value: int | None = None
+    last_row, first_col, last_col = 0, 0, 0
+    dimension: str | None = None
+    with_ref, cells, widest = 0, 0, 0
+    columns: set[bytes] = set()
+    tail = b""
+    with book.open(member) as handle:
+        while True:
+            more = handle.read(CHUNK)
+            data = tail + more
+            # Whole rows only (a cell's value must not be split from its reference).
+            cut = len(data) if not more else data.rfind(b"</row>") + len(b"</row>")
+            if cut < len(b"</row>"):  # no row ends in 4 MB: cut at a tag
+                cut = max(data.rfind(b"<"), 0)
+            piece, tail = data[:cut], data[cut:]
+            if dimension is None and (found := _DIMENSION.search(piece)):
+                dimension = found.group(1).decode("ascii", errors="replace")
+            rows = [int(r) for r in _ROW.findall(piece)]
+            if rows:
+                last_row = max(last_row, *rows)
+            if rows and (first_value is None or min(rows) < first_value):
+                valued = [int(r) for r in _VALUE_CELL.findall(piece)]
+                if valued:
+                    first_value = min(valued) if first_value is None else min(first_value, *valued)
+            found_cols = set(_CELL_COLUMN.findall(piece))
+            columns |= found_cols
+            counted = len(_ANY_CELL.findall(piece))
+            cells += counted
+            with_ref += piece.count(b'<c r="')
+            if counted and with_ref < cells:  # cells without a reference sit one after another
+                widest = max(widest, *(len(_ANY_CELL.findall(r)) for r in piece.split(b"</row>")))
+            if not more:
+                break
+    if columns:
+        numbers = [column_number(c) for c in columns]
+        first_col, last_col = min(numbers), max(numbers)
+    last_col = max(last_col, widest)
+    first_col = first_col or (1 if last_col else 0)
+    return SheetExtent(first_value, last_row, first_col, last_col, dimension)
+
+
+def check_workbook(path: Path, limits: ExcelLimits = LIMITS) -> None:
+    """Refuse an XLSX that is no zip archive or whose shared strings (which the reader
+    loads on opening the workbook) exceed ``limits``: from the zip directory alone."""
+    file = str(path)
+    try:
+        with zipfile.ZipFile(path) as book:
+            shared = next(
+                (i.file_size for i in book.infolist() if i.filename == "xl/sharedStrings.xml"), 0
+            )
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(
+            f"is not a readable Excel workbook (无法读取Excel文件): not a zip archive ({exc})",
+            file=file,
+        ) from None
+    if shared > limits.shared_strings_bytes:
+        raise InputError(
+            f"holds {shared / (1 << 20):,.0f} MB of shared strings (共享字符串过大); "
+            f"mapper reads up to {limits.shared_strings_bytes / (1 << 20):,.0f} MB: "
+            "save the sheet as CSV (UTF-8) and check that",
+            file=file,
+        )
+
+
+def check_sheet(path: Path, sheet: str, limits: ExcelLimits = LIMITS) -> SheetExtent | None:
+    """Refuse XLSX sheet ``sheet`` if reading it would take more than ``limits``; else its
+    extent (None when the workbook's layout is not the usual one: the reader judges)."""
+    file = str(path)
+    with zipfile.ZipFile(path) as book:
+        try:
+            member = sheet_member(book, sheet)
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return None
+        size = next((i.file_size for i in book.infolist() if i.filename == member), None)
+        if member is None or size is None:
+            return None
+        if size > limits.sheet_bytes:
+            raise InputError(
+                f"sheet '{sheet}' is {size / (1 << 30):,.1f} GB of XML (工作表过大); "
+                f"mapper reads sheets up to {limits.sheet_bytes / (1 << 30):,.0f} GB: "
+                "save it as CSV (UTF-8) and check that",
+                file=file,
+            )
+        try:
+            extent = scan_sheet(book, member)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            raise InputError(
+                f"is not a readable Excel workbook (无法读取Excel文件): sheet '{sheet}' is "
+                f"damaged ({exc})",
+                file=file,
+            ) from None
+    _within(extent, sheet, file, limits)
+    return extent
+
+
+def _within(extent: SheetExtent, sheet: str, file: str, limits: ExcelLimits) -> None:
+    span = (
+        f"{column_letters(extent.first_column)}{extent.first_row or 1}:"
+        f"{column_letters(extent.last_column)}{extent.last_row}"
+    )
+    advice = (
+        "delete stray cells outside the table (Ctrl+End shows the last one) "
+        "or save the sheet as CSV (UTF-8) and check that"
+    )
+    if extent.last_column > limits.columns:
+        raise InputError(
+            f"sheet '{sheet}' has cells up to column {column_letters(extent.last_column)} "
+            f"({extent.last_column:,} columns; 列数过多); mapper reads up to "
+            f"{limits.columns:,} columns: {advice}",
+            file=file,
+        )
+    if extent.cells > limits.cells:
+        raise InputError(
+            f"sheet '{sheet}' spans {span} ({extent.cells:,} cells; 工作表范围过大); mapper "
+            f"reads sheets of up to {limits.cells:,} cells: {advice}",
+            file=file,
+        )
