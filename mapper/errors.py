@@ -7,6 +7,12 @@ class MapperError(Exception):
     """Base class for every error mapper reports as one clear line (CLI exit code 2)."""
 
 
+def one_line(text: str) -> str:
+    """``text`` with its line breaks (and the indentation after them) made single spaces:
+    an error is one line on a terminal, in a log and in the web page."""
+    return " ".join(text.split()) if "\n" in text or "\r" in text else text
+
+
 def reason(error: BaseException) -> str:
     """A library error's message as one line: its first line, without the context lines
     (calamine's "Context: 0: …", a schema dump) that follow."""
@@ -40,7 +46,7 @@ class InputError(MapperError):
         if self.column:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
-        detail = " ".join(self.detail.split()) if "\n" in self.detail else self.detail
+        detail = one_line(self.detail)
         return f"{prefix}: {detail}" if prefix else detail
 
 

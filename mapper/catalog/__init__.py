@@ -22,6 +22,7 @@ from mapper.codes import well_formed_expr
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
 from mapper.normalize import code_key
+from mapper.paths import regular_file
 
 Reader = Callable[..., tuple[pa.Table, str, int]]  # table, source, first data row
 
@@ -85,10 +86,7 @@ def read_catalog(
 
 def reader_for(p: Path, file: str) -> Reader:
     """The reader for a catalog file by its suffix; an InputError if there is none."""
-    if not p.exists():
-        raise InputError("no such file (文件不存在)", file=file)
-    if p.is_dir():
-        raise InputError("is a directory, not a catalog file", file=file)
+    regular_file(p, "catalog file")
     reader = READERS.get(p.suffix.lower())
     if reader is None:
         raise InputError(

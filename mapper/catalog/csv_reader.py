@@ -138,6 +138,8 @@ def read_csv(
     if not raw.strip():
         raise InputError("file is empty (文件为空)", file=file)
     decoded = decode_to_utf8(raw, file, encoding)
+    if not decoded.data.strip():  # a byte-order mark and nothing else
+        raise InputError("file is empty (文件为空)", file=file)
     names, delimiter, header_at = header_layout(decoded.data)
     skip = header_at + 1
     try:

@@ -366,9 +366,12 @@ def _encoding_plan(
     and whether to drop a leading U+FEFF. None where the eager reader must judge."""
     if encoding is not None:
         try:
-            name = codecs.lookup(encoding).name
+            info = codecs.lookup(encoding)
         except LookupError:
             return None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, hex: the eager reader says so
+            return None
+        name = info.name
         if name in ("utf-8", "utf-8-sig"):
             return (None, name, True) if _decodes(head, "utf-8", whole) else None
         return encoding, name, True
@@ -384,7 +387,7 @@ def _encoding_plan(
 def _decodes(data: bytes, codec: str, whole: bool) -> bool:
     try:
         codecs.getincrementaldecoder(codec)().decode(data, final=whole)
-    except UnicodeDecodeError:
+    except UnicodeError:  # UnicodeDecodeError, or a codec's own (UTF-16 without a BOM …)
         return False
     return True
 
@@ -407,7 +410,7 @@ def _transcode(
                 pending = decoder.getstate()[0]
                 try:
                     text = decoder.decode(chunk, final=not chunk)
-                except UnicodeDecodeError:
+                except UnicodeError:
                     if used == codec:
                         raise
                     used, decoder = codec, codecs.getincrementaldecoder(codec)()
@@ -417,7 +420,7 @@ def _transcode(
                 out.write(text.encode("utf-8"))
                 if not chunk:
                     break
-    except UnicodeDecodeError:
+    except UnicodeError:
         temp.remove()
         return None
     return temp, used

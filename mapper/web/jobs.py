@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mapper.errors import MapperError
+from mapper.errors import MapperError, one_line
 
 log = logging.getLogger("mapper.web")
 
@@ -127,7 +127,7 @@ class JobStore:
             job.state, job.stage = "done", "完成 done"
         except MapperError as exc:
             job.state, job.stage = "failed", "失败 failed"
-            job.error = str(exc).replace(str(upload), job.display_name)
+            job.error = one_line(str(exc).replace(str(upload), job.display_name))
         except Exception:  # a bug must not take the server down; the user gets a message
             log.exception("job %s failed", job.id)
             job.state, job.stage = "failed", "失败 failed"
