@@ -144,10 +144,10 @@ def scan_sheet(book: zipfile.ZipFile, member: str) -> SheetExtent:
     return SheetExtent(first_value, last_row, first_col, last_col, dimension)
 
 
-def check_workbook(path: Path, limits: ExcelLimits = LIMITS) -> None:
+def check_workbook(path: Path, limits: ExcelLimits | None = None) -> None:
     """Refuse an XLSX that is no zip archive or whose shared strings (which the reader
     loads on opening the workbook) exceed ``limits``: from the zip directory alone."""
-    file = str(path)
+    file, limits = str(path), limits or LIMITS
     try:
         with zipfile.ZipFile(path) as book:
             shared = next(
@@ -167,10 +167,10 @@ def check_workbook(path: Path, limits: ExcelLimits = LIMITS) -> None:
         )
 
 
-def check_sheet(path: Path, sheet: str, limits: ExcelLimits = LIMITS) -> SheetExtent | None:
+def check_sheet(path: Path, sheet: str, limits: ExcelLimits | None = None) -> SheetExtent | None:
     """Refuse XLSX sheet ``sheet`` if reading it would take more than ``limits``; else its
     extent (None when the workbook's layout is not the usual one: the reader judges)."""
-    file = str(path)
+    file, limits = str(path), limits or LIMITS
     with zipfile.ZipFile(path) as book:
         try:
             member = sheet_member(book, sheet)
