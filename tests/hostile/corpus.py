@@ -210,6 +210,18 @@ def gen_xlsx(rng: random.Random) -> Case:
     return Case(f"xlsx-{damage}", "xlsx", args, {name: data})
 
 
+def replace_sheet_data(workbook: bytes, sheet_data: bytes) -> bytes:
+    """The workbook with its first sheet's <sheetData> replaced by ``sheet_data`` (XML)."""
+
+    def change(name: str, content: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return content
+        start, end = content.index(b"<sheetData"), content.index(b"</sheetData>") + 12
+        return content[:start] + b"<sheetData>" + sheet_data + b"</sheetData>" + content[end:]
+
+    return _rezip(workbook, change)
+
+
 def _reverse_rows(name: str, content: bytes) -> bytes:
     if "worksheets/" not in name:
         return content

@@ -3,7 +3,6 @@ naming the file (and row where there is one), exit 2, no traceback, no "unexpect
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -24,6 +23,7 @@ from mapper.cli.main import cli
 from mapper.errors import InputError
 from mapper.writers import WRITERS
 from mapper.writers.xlsx import _write
+from tests.hostile.corpus import replace_sheet_data
 from tests.support import REPO
 
 CODE = "XA01ABD075A002010100483"
@@ -54,17 +54,7 @@ def _xlsx(path: Path, cells: dict[tuple[int, int], str]) -> Path:
 
 
 def _with_sheet_data(path: Path, sheet_data: bytes) -> Path:
-    """Replace the first sheet's <sheetData> by hand-written XML (shared strings kept)."""
-    source = path.read_bytes()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w") as new:
-        for info in old.infolist():
-            data = old.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                start, end = data.index(b"<sheetData"), data.index(b"</sheetData>") + 12
-                data = data[:start] + b"<sheetData>" + sheet_data + b"</sheetData>" + data[end:]
-            new.writestr(info, data)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(replace_sheet_data(path.read_bytes(), sheet_data))
     return path
 
 
