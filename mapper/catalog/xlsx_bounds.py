@@ -57,7 +57,10 @@ class SheetExtent:
 
 
 _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
+# Cell references: most writers put r first (<c r="AB12"), any may put it elsewhere.
+_REF_FIRST = {n: re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (3, 2)}
+_REF_LETTER = [(b'<c r="%c' % c, c - 64) for c in range(ord("Z"), ord("A") - 1, -1)]
+_REF_ANYWHERE = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})\d')
 _ANY_CELL = re.compile(rb"<c[\s>/]")
 # A cell holding a value: <v> with text, or an inline string (a formula may come first).
 _VALUE_CELL = re.compile(
@@ -100,14 +103,26 @@ def sheet_member(book: zipfile.ZipFile, name: str) -> str | None:
     return member if member.startswith("xl/") else f"xl/{member}"
 
 
+def _last_column(piece: bytes, refs_first: bool) -> int:
+    """The rightmost column a cell reference in ``piece`` names. Without looking at every
+    cell when references come first: three-letter columns, else two-letter ones, else the
+    highest single letter present (most catalogs stop before column Z or AZ)."""
+    if not refs_first:
+        return max((column_number(c) for c in set(_REF_ANYWHERE.findall(piece))), default=0)
+    for width in (3, 2):
+        found = set(_REF_FIRST[width].findall(piece))
+        if found:
+            return max(column_number(c) for c in found)
+    # No two-letter column: <c r="T is followed by a row number.
+    return next((number for prefix, number in _REF_LETTER if prefix in piece), 0)
+
+
 def scan_sheet(book: zipfile.ZipFile, member: str) -> SheetExtent:
     """Stream the sheet's XML once: the rows and columns its cells reach, and its first row
     holding a value (rows may come in any order)."""
     first_value: int | None = None
-    last_row, first_col, last_col = 0, 0, 0
+    last_row, last_col, widest = 0, 0, 0
     dimension: str | None = None
-    with_ref, cells, widest = 0, 0, 0
-    columns: set[bytes] = set()
     tail = b""
     with book.open(member) as handle:
         while True:
@@ -127,21 +142,16 @@ def scan_sheet(book: zipfile.ZipFile, member: str) -> SheetExtent:
                 valued = [int(r) for r in _VALUE_CELL.findall(piece)]
                 if valued:
                     first_value = min(valued) if first_value is None else min(first_value, *valued)
-            found_cols = set(_CELL_COLUMN.findall(piece))
-            columns |= found_cols
-            counted = len(_ANY_CELL.findall(piece))
-            cells += counted
-            with_ref += piece.count(b'<c r="')
-            if counted and with_ref < cells:  # cells without a reference sit one after another
+            cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+            refs_first = piece.count(b'<c r="') == cells
+            last_col = max(last_col, _last_column(piece, refs_first))
+            if not refs_first:  # cells without a reference sit one after another
                 widest = max(widest, *(len(_ANY_CELL.findall(r)) for r in piece.split(b"</row>")))
             if not more:
                 break
-    if columns:
-        numbers = [column_number(c) for c in columns]
-        first_col, last_col = min(numbers), max(numbers)
     last_col = max(last_col, widest)
-    first_col = first_col or (1 if last_col else 0)
-    return SheetExtent(first_value, last_row, first_col, last_col, dimension)
+    # The grid starts at column A at the latest: counting from A over-counts, never under.
+    return SheetExtent(first_value, last_row, 1 if last_col else 0, last_col, dimension)
 
 
 def check_workbook(path: Path, limits: ExcelLimits | None = None) -> None:

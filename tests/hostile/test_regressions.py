@@ -71,6 +71,21 @@ def test_a_corner_cell_is_refused_before_the_reader_allocates(
     assert "16,384 columns" in line
 
 
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<row r="1048576"><c s="0" t="inlineStr" r="XFD1048576"><is><t>x</t></is></c></row>',
+        b'<row r="1048576">' + b"<c/>" * 2000 + b'<c t="inlineStr"><is><t>x</t></is></c></row>',
+    ],
+    ids=["reference-not-first", "cells-without-reference"],
+)
+def test_a_far_cell_written_unusually_is_still_measured(tmp_path: Path, far: bytes) -> None:
+    book = _xlsx(tmp_path / "odd.xlsx", {(0, 0): "医保编码", (1, 0): CODE})
+    _with_sheet_data(book, HEADER_ROW + far)
+    with pytest.raises(InputError, match="columns"):
+        read_catalog(book)
+
+
 def test_a_sheet_spanning_too_many_cells_is_refused_with_its_span(tmp_path: Path) -> None:
     book = _xlsx(tmp_path / "tall.xlsx", {(0, 0): "医保编码", (99_999, 40): "x"})
     with pytest.raises(InputError, match=r"spans A1:AO100000 \(4,100,000 cells"):
