@@ -103,18 +103,23 @@ def sheet_member(book: zipfile.ZipFile, name: str) -> str | None:
     return member if member.startswith("xl/") else f"xl/{member}"
 
 
-def _last_column(piece: bytes, refs_first: bool) -> int:
-    """The rightmost column a cell reference in ``piece`` names. Without looking at every
-    cell when references come first: three-letter columns, else two-letter ones, else the
-    highest single letter present (most catalogs stop before column Z or AZ)."""
+def _last_column(piece: bytes, refs_first: bool, known: int) -> int:
+    """The rightmost column a cell reference in ``piece`` names, or ``known`` if none is
+    further right. Without looking at every cell when references come first: three-letter
+    columns, else two-letter ones, else single letters right of ``known`` (most catalogs
+    stop before column Z or AZ, so this is a few scans of the bytes, not one per cell)."""
     if not refs_first:
-        return max((column_number(c) for c in set(_REF_ANYWHERE.findall(piece))), default=0)
+        found = {column_number(c) for c in set(_REF_ANYWHERE.findall(piece))}
+        return max(found | {known})
+    if known < 26 and not re.search(rb'<c r="(?:[A-Z]{2}|[%c-Z]\d)' % (65 + known), piece):
+        return known  # one scan: nothing right of what is known
     for width in (3, 2):
-        found = set(_REF_FIRST[width].findall(piece))
-        if found:
-            return max(column_number(c) for c in found)
+        if _REF_FIRST[width].search(piece):
+            return max({column_number(c) for c in set(_REF_FIRST[width].findall(piece))} | {known})
+    if known >= 26:
+        return known
     # No two-letter column: <c r="T is followed by a row number.
-    return next((number for prefix, number in _REF_LETTER if prefix in piece), 0)
+    return next(number for prefix, number in _REF_LETTER if prefix in piece)
 
 
 def scan_sheet(book: zipfile.ZipFile, member: str) -> SheetExtent:
@@ -142,9 +147,10 @@ def scan_sheet(book: zipfile.ZipFile, member: str) -> SheetExtent:
                 valued = [int(r) for r in _VALUE_CELL.findall(piece)]
                 if valued:
                     first_value = min(valued) if first_value is None else min(first_value, *valued)
-            cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
-            refs_first = piece.count(b'<c r="') == cells
-            last_col = max(last_col, _last_column(piece, refs_first))
+            # Every <c… tag (and <col>, <cfRule> … around the sheet data) starts <c r=": the
+            # usual layout. Else the slower scan reads references wherever they are.
+            refs_first = piece.count(b"<c") == piece.count(b'<c r="')
+            last_col = _last_column(piece, refs_first, last_col)
             if not refs_first:  # cells without a reference sit one after another
                 widest = max(widest, *(len(_ANY_CELL.findall(r)) for r in piece.split(b"</row>")))
             if not more:
