@@ -25,6 +25,7 @@ def _tables(result: CheckResult) -> list[Table | str]:
         f"贯标率 coded correctly: {s.coded_ok}/{s.rows_read} = {s.coded_rate:.1%}   "
         + "  ".join(f"{k}: {v}" for k, v in s.by_status.items())
         + (f"\n{result.blank_rows} blank rows skipped (空行)" if result.blank_rows else "")
+        + "".join(f"\n{note}" for note in result.reading.column_notes())
     )
     lines = Table(title="按类别 by line type")
     for col in ("类别 line type", "items", "coded ok", "贯标率"):
@@ -44,7 +45,7 @@ def _tables(result: CheckResult) -> list[Table | str]:
     found = Table(title=f"问题 findings ({shown} of {result.findings.height} shown)")
     for col in ("row", "item", "name", "rule", "severity", "message"):
         found.add_column(col, overflow="fold")
-    first = result.findings.head(MAX_FINDINGS)
+    first = result.located_findings.head(MAX_FINDINGS)
     names = dict(
         result.items_source.filter(pl.col("row").is_in(first.get_column("row").implode()))
         .select("row", pl.col("name").cast(pl.String))
@@ -54,14 +55,44 @@ def _tables(result: CheckResult) -> list[Table | str]:
     for row in first.iter_rows(named=True):
         style = SEVERITY_STYLE.get(row["severity"], "")
         found.add_row(
-            str(row["row"]),
+            f"{row['sheet']}!{row['sheet_row']}" if row.get("sheet") else str(row["row"]),
             row["item_id"] or "",
             names.get(row["row"]) or "",
             row["rule"],
             f"[{style}]{row['severity']}[/]",
             row["message"],
         )
-    return [head, lines, rules, _payment(result), found]
+    return [head, lines, *_sheets(result), rules, _payment(result), found]
+
+
+MAX_SKIPPED = 40
+
+
+def _sheets(result: CheckResult) -> list[Table | str]:
+    """The per-sheet breakdown (sheets read and passed over) and the rows skipped as section
+    or total rows, when there are any."""
+    parts: list[Table | str] = []
+    by_sheet = result.summary.by_sheet
+    if not by_sheet.is_empty() or result.reading.skipped_sheets:
+        table = Table(title="按工作表 by sheet")
+        for col in ("工作表 sheet", "items", "coded ok", "贯标率"):
+            table.add_column(col, justify="left" if col.startswith("工作表") else "right")
+        for row in by_sheet.iter_rows(named=True):
+            rate = row["coded_rate"] or 0.0
+            table.add_row(row["sheet"], str(row["items"]), str(row["coded_ok"]), f"{rate:.1%}")
+        for name, why in result.reading.skipped_sheets:
+            table.add_row(name, f"not read: {why}", "", "")
+        parts.append(table)
+    skipped = result.reading.skipped
+    if not skipped.is_empty():
+        title = f"跳过的分组与合计行 section and total rows skipped ({skipped.height}, not items)"
+        table = Table(title=title)
+        for col in ("sheet", "row", "kind", "text"):
+            table.add_column(col)
+        for row in skipped.head(MAX_SKIPPED).iter_rows(named=True):
+            table.add_row(row["sheet"] or "", str(row["row"]), row["kind"], row["text"] or "")
+        parts.append(table)
+    return parts
 
 
 def _payment(result: CheckResult) -> Table | str:
