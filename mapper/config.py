@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
+from mapper.paths import regular_file
 from mapper.policy.moments import parse_moment
 from mapper.result import resolve_severity
 
@@ -91,8 +92,9 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         path = find_config(start)
         if path is None:
             return Config()
-    elif not path.is_file():
+    elif not path.exists():
         raise ConfigError(f"{path}: no such config file")
+    regular_file(path, "config file")
     table = _read_table(path)
     return _parse(table, path)
 
@@ -100,7 +102,7 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
 def _has_tool_table(path: Path) -> bool:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return False  # not ours to judge: another tool's broken pyproject is not our config
     return isinstance(data.get("tool"), dict) and "mapper" in data["tool"]
 
@@ -112,6 +114,8 @@ def _read_table(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("mapper", {})
         if not isinstance(table, dict):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mapper.errors import MapperError
+from mapper.errors import MapperError, one_line
 from mapper.policy.moments import parse_moment
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,17 +27,17 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MapperError as exc:
-            click.echo(f"mapper: error: {exc}", err=True)
+            click.echo(f"mapper: error: {one_line(str(exc))}", err=True)
             sys.exit(EXIT_ERROR)
         except OSError as exc:  # unwritable --out, disk full, permission denied …
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"mapper: error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"mapper: error: {where}{one_line(str(exc.strerror or exc))}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # never a traceback; exit 2 so scripts do not read "findings"
             click.echo(
-                f"mapper: error: unexpected {type(exc).__name__}: {exc} "
+                f"mapper: error: unexpected {type(exc).__name__}: {one_line(str(exc))} "
                 "(please report this with the command you ran)",
                 err=True,
             )

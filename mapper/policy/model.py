@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
+from mapper.paths import regular_file
 from mapper.policy.moments import as_moment
 from mapper.policy.timeline import SUSPENDED_REASON, SUSPENDED_TEXT, Timeline
 from mapper.policy.timeline_load import load_timeline
@@ -80,7 +81,11 @@ def _read(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     if path.suffix == ".toml":
         if not path.exists():
             raise ConfigError(f"{path}: no such policy file")
-        text, where = path.read_text("utf-8"), str(path)
+        regular_file(path, "policy file")
+        try:
+            text, where = path.read_text("utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read policy file: {exc}") from None
     else:
         resource = resources.files("mapper.policy") / "profiles" / f"{name_or_path}.toml"
         if not resource.is_file():
@@ -94,9 +99,32 @@ def _read(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
         return tomllib.loads(text), where
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: not valid TOML: nested too deeply") from None
+
+
+def _rules(data: dict[str, Any], where: str) -> list[PolicyRule]:
+    """The profile's [[rules]] tables, each checked; a clear error for any other shape."""
+    rules = data.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise ConfigError(f"{where}: rules must be a list of [[rules]] tables")
+    return [_rule(r, where) for r in rules]
 
 
 def _rule(data: dict[str, Any], where: str) -> PolicyRule:
+    for key in ("id", "quote", "source"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(f"{where}: a rule's {key} must be a string, not {data[key]!r}")
+    for key in ("when", "reason"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(
+                f"{where}: rule {data.get('id', '?')}: {key} must be a string, not {data[key]!r}"
+            )
+    classes = data.get("classes", [])
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise ConfigError(
+            f"{where}: rule {data.get('id', '?')}: classes must be a list of class names"
+        )
     missing = {"id", "when", "pooled_fund", "personal_account", "reason", "quote"} - set(data)
     if missing:
         raise ConfigError(f"{where}: rule {data.get('id', '?')} lacks {', '.join(sorted(missing))}")
@@ -147,8 +175,10 @@ def load_policy(
     name = str(data.get("name", Path(str(name_or_path)).stem))
     if name in _seen:
         raise ConfigError(f"{where}: 'extends' loops back to {name}")
-    rules = [_rule(r, where) for r in data.get("rules", [])]
+    rules = _rules(data, where)
     parent = data.get("extends")
+    if parent is not None and not isinstance(parent, str):
+        raise ConfigError(f"{where}: extends must name a profile or a .toml file")
     if parent:
         inherited = load_policy(parent, (*_seen, name)).rules
         own = {r.id for r in rules}

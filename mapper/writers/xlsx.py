@@ -28,7 +28,12 @@ AUTOFIT_MAX_ROWS = 20_000  # autofit reads every cell; skip it on large sheets
 
 
 def _write(book: xlsxwriter.Workbook, title: str, frame: pl.DataFrame) -> None:
-    """Write a frame to one sheet, or to several (title 2, title 3 …) past Excel's row limit."""
+    """Write a frame to one sheet, or to several (title 2, title 3 …) past Excel's row limit.
+    A NaN or infinite number (which a cell cannot hold) is written as an empty cell."""
+    floats = [name for name, kind in frame.schema.items() if kind.is_float()]
+    frame = frame.with_columns(
+        pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats
+    )
     for part, start in enumerate(range(0, max(frame.height, 1), EXCEL_MAX_ROWS), start=1):
         chunk = frame.slice(start, EXCEL_MAX_ROWS)
         name = title if part == 1 else f"{title} {part}"
