@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypedDict, Unpack
 
 import polars as pl
 
+from mapper.catalog.sheets import ReadReport
+from mapper.catalog.structure import no_skipped
 from mapper.engine import (
     CHECKED_REFERENCE,
     PRODUCT,
@@ -26,7 +28,9 @@ from mapper.engine import (
 from mapper.normalize import Memo
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.eligibility import payment_date
+from mapper.policy.moments import CHINA, as_moment, china_date
 from mapper.policy.readiness import amount_basis, payment_summary, readiness
+from mapper.policy.timeline import Position, position
 from mapper.reference import Reference
 from mapper.reference.store import open_reference
 from mapper.result import (
@@ -108,6 +112,12 @@ class Setup:
     rules: list[Rule]
     ctx: CheckContext
     overrides: dict[str, str] = field(default_factory=dict)
+    moment: datetime | None = None  # the check's moment on the cut-over timeline
+
+    @property
+    def cutover(self) -> Position | None:
+        """Where the check's moment falls on the policy's timeline (None without one)."""
+        return position(self.policy.timeline, self.moment or self.ctx.as_of)
 
     def check_products(self, products: pl.DataFrame, chunk: int | None = None) -> Checked:
         """Enrich the distinct products, run the product rules, assess payment.
@@ -149,7 +159,9 @@ class Setup:
             self.overrides,
         ).collect()
         items = product_items(enriched.lazy(), found.lazy(), PRODUCT).collect()
-        assessed = assess(items, self.policy, self.ctx.as_of)
+        cutover = self.cutover
+        suspended = cutover is not None and cutover.suspended
+        assessed = assess(items, self.policy, self.ctx.as_of, suspended=suspended)
         if narrow:
             enriched = enriched.clear()
             assessed = _categorical_items(assessed.sort(PRODUCT), given)
@@ -170,15 +182,17 @@ class Setup:
         catalog: str,
         encoding: str,
         blank_rows: int,
-        columns: Mapping[str, str] | None = None,
         written: dict[str, Path] | None = None,
+        reading: ReadReport | None = None,
     ) -> CheckResult:
         """The check result with its summary, aggregated from ``findings`` and ``items``
-        (``columns``: which catalog header each field came from, for the money's basis)."""
+        (``reading``: what reading did, including which header each field came from, which
+        the money's basis names)."""
         summary = summarise(items, findings, self.rules, self.overrides)
         summary.payment = payment_summary(items)
         summary.readiness = readiness(items, payment_date(self.policy, self.ctx.as_of))
-        summary.amount_basis = amount_basis(columns or {})
+        summary.amount_basis = amount_basis(reading.columns if reading is not None else {})
+        summary.cutover = self.cutover
         return CheckResult(
             findings=findings,
             items_source=items,
@@ -191,6 +205,7 @@ class Setup:
             encoding=encoding,
             blank_rows=blank_rows,
             written=written or {},
+            reading=reading or ReadReport(no_skipped()),
         )
 
 
@@ -207,7 +222,7 @@ class CheckOptions(ReadOptions, total=False):
     ``mapper.stream.check_to``, the GX frame): how to read, which release, date, rules,
     policy and severities."""
 
-    as_of: date | None
+    as_of: date | datetime | None  # a date-time places the check on the cut-over timeline
     release: str | None
     select: Iterable[str]
     ignore: Iterable[str]
@@ -228,7 +243,10 @@ def prepare(
     reference: Reference | str | Path | None = None, **options: Unpack[CheckOptions]
 ) -> Setup:
     """Resolve a check's inputs (arguments as :func:`mapper.check`; reading options unused)."""
-    as_of = options.get("as_of") or today()
+    # A date-time places the check on the cut-over timeline (default: now); code validity is
+    # judged by day (the day in China of a date-time given with another offset).
+    given = options.get("as_of")
+    as_of = china_date(given) if given else today()
     # Without a named release, the release in force on the check date (per system).
     ref = (
         reference
@@ -241,4 +259,5 @@ def prepare(
         rules=select_rules(options.get("select", ()), options.get("ignore", ())),
         ctx=CheckContext(as_of=as_of, release=ref.release),
         overrides=resolve_severity(options.get("severity")),
+        moment=as_moment(given) if given else datetime.now(CHINA),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,16 @@ from mapper import api
 from mapper.baseline import Baseline, without_accepted
 from mapper.catalog import read_catalog
 from mapper.catalog_diff import report_changes
-from mapper.cli.common import catalog_options, parse_columns, reports_errors, split_list
+from mapper.cli.common import (
+    AS_OF,
+    catalog_options,
+    parse_columns,
+    reports_errors,
+    split_list,
+)
 from mapper.cli.config import CONFIG_OPTION, config_for_check
+from mapper.output import staged
+from mapper.policy.moments import china_date
 from mapper.reference import open_reference
 from mapper.stream import STREAMED, check_to
 from mapper.writers import WRITERS, get_writer
@@ -35,8 +43,10 @@ from mapper.writers.text import TextWriter
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Check date for code validity, YYYY-MM-DD (default: today).",
+    type=AS_OF,
+    help="Check date for code validity, YYYY-MM-DD (default: today); with a time, "
+    "YYYY-MM-DDTHH:MM (China time unless an offset is given), also where the check falls on "
+    "the policy's cut-over timeline. A plain date is 00:00 of that day.",
 )
 @catalog_options
 @click.option(
@@ -139,15 +149,15 @@ def check(
     select, ignore, fail_on, policy = cfg.select, cfg.ignore, cfg.fail_on, cfg.policy
     release, encoding, sheet = cfg.release, cfg.encoding, cfg.sheet
     columns = tuple(f"{field}={header}" for field, header in cfg.columns.items())
-    as_of = datetime.combine(cfg.as_of, datetime.min.time()) if cfg.as_of else None
+    as_of = cfg.as_of  # a date, or a date-time placing the check on the cut-over timeline
     if reference is None and cfg.reference is not None:
         reference = Path(cfg.reference)
-    ref = open_reference(reference, release, as_of.date() if as_of else None)
+    ref = open_reference(reference, release, china_date(as_of) if as_of else None)
     if out_formats and out_dir is None:
         raise click.UsageError("--out-format chooses what --out writes: add --out DIR")
     formats = list(out_formats) or list(WRITERS)
     options: dict[str, Any] = {
-        "as_of": as_of.date() if as_of else None,
+        "as_of": as_of,
         "release": release,
         "select": split_list(select),
         "ignore": split_list(ignore),
@@ -157,52 +167,56 @@ def check(
         "policy": policy,
         "severity": cfg.severity,
     }
-    in_memory = baseline or write_baseline or diff  # these compare whole finding tables
-    if out_dir is not None and set(formats) <= STREAMED and not in_memory:
-        result = check_to(catalog, out_dir, ref, **options)
-    else:
-        result = api.check(catalog, ref, **options)
-    full = result.findings
-    if write_baseline is not None:
-        Baseline.from_findings(full).write(write_baseline)
-        click.echo(f"wrote baseline {write_baseline}: {full.height} findings accepted", err=True)
-        baseline = baseline or write_baseline
-    if diff is not None:  # the old version, read and checked the same way
-        new_cat, old_cat = (
-            read_catalog(path, encoding=encoding, sheet=sheet, columns=parse_columns(columns))
-            for path in (catalog, diff)
-        )
-        old = api.check(
-            old_cat,
-            ref,
-            as_of=result.as_of,
-            release=result.release,
-            select=split_list(select),
-            ignore=split_list(ignore),
-            policy=policy,
-            severity=cfg.severity,
-        )
-        result, changes = report_changes(result, new_cat, old_cat, old)
-        click.echo(changes.describe(diff), err=True)
-    if baseline is not None:
-        checked = Baseline.read(baseline).check(full)
-        result = without_accepted(result, checked)
-        click.echo(checked.describe(baseline), err=True)
-        if prune_baseline and not checked.stale.is_empty():
-            checked.pruned.write(baseline)
-            click.echo(f"pruned {len(checked.stale)} stale entries from {baseline}", err=True)
-    writer = get_writer(fmt)
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = [p for name in formats for p in WRITERS[name].write(result, out_dir)]
-        click.echo(f"wrote {len(written)} files to {out_dir}/", err=True)
-    if isinstance(writer, TextWriter):
-        writer.print(result, Console(width=140 if not sys.stdout.isatty() else None))
-    else:
-        rendered = writer.render(result)
-        if rendered is None:
-            if out_dir is None:
-                raise click.UsageError(f"--format {fmt} writes files: add --out DIR")
+    # Every output file, or none: written into a staging folder, moved in at the end.
+    with staged(out_dir) if out_dir is not None else nullcontext() as stage:
+        in_memory = baseline or write_baseline or diff  # these compare whole finding tables
+        if stage is not None and set(formats) <= STREAMED and not in_memory:
+            result = check_to(catalog, stage, ref, **options)
         else:
-            click.echo(rendered, nl=False)
+            result = api.check(catalog, ref, **options)
+        full = result.findings
+        if write_baseline is not None:
+            Baseline.from_findings(full).write(write_baseline)
+            click.echo(
+                f"wrote baseline {write_baseline}: {full.height} findings accepted", err=True
+            )
+            baseline = baseline or write_baseline
+        if diff is not None:  # the old version, read and checked the same way
+            new_cat, old_cat = (
+                read_catalog(path, encoding=encoding, sheet=sheet, columns=parse_columns(columns))
+                for path in (catalog, diff)
+            )
+            old = api.check(
+                old_cat,
+                ref,
+                as_of=as_of or result.as_of,
+                release=result.release,
+                select=split_list(select),
+                ignore=split_list(ignore),
+                policy=policy,
+                severity=cfg.severity,
+            )
+            result, changes = report_changes(result, new_cat, old_cat, old)
+            click.echo(changes.describe(diff), err=True)
+        if baseline is not None:
+            checked = Baseline.read(baseline).check(full)
+            result = without_accepted(result, checked)
+            click.echo(checked.describe(baseline), err=True)
+            if prune_baseline and not checked.stale.is_empty():
+                checked.pruned.write(baseline)
+                click.echo(f"pruned {len(checked.stale)} stale entries from {baseline}", err=True)
+        writer = get_writer(fmt)
+        if stage is not None:
+            written = [p for name in formats for p in WRITERS[name].write(result, stage)]
+        if isinstance(writer, TextWriter):
+            writer.print(result, Console(width=140 if not sys.stdout.isatty() else None))
+        else:
+            rendered = writer.render(result)
+            if rendered is None:
+                if out_dir is None:
+                    raise click.UsageError(f"--format {fmt} writes files: add --out DIR")
+            else:
+                click.echo(rendered, nl=False)
+    if out_dir is not None:
+        click.echo(f"wrote {len(written)} files to {out_dir}/", err=True)
     sys.exit(0 if exit_zero else result.exit_code(fail_on))

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 from mapper.catalog import Catalog
 from mapper.codes import SYSTEMS
 from mapper.errors import ConfigError
-from mapper.line_types import EXPECTED_SYSTEM
 from mapper.integrations.columns import PASS_COLUMNS, enriched_catalog
+from mapper.line_types import EXPECTED_SYSTEM
 from mapper.policy import Policy
 from mapper.reference import Reference
 from mapper.rules import RULES, Severity

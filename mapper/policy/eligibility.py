@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from mapper.policy.model import Policy, PolicyRule
+from mapper.policy.timeline import suspended_columns
 
 FUNDS = ("pooled_fund", "personal_account")
 
@@ -45,9 +46,13 @@ def _applies(rule: PolicyRule) -> pl.Expr:
     return in_class if rule.coded else in_class & (uncoded | invalid)
 
 
-def assess(items: pl.DataFrame, policy: Policy, as_of: date) -> pl.DataFrame:
+def assess(
+    items: pl.DataFrame, policy: Policy, as_of: date, *, suspended: bool = False
+) -> pl.DataFrame:
     """Add payability per fund and the reason code to the item table, whose goods classes
-    (``goods_class``) the enrichment gave (:func:`mapper.line_types.classify_lines`)."""
+    (``goods_class``) the enrichment gave (:func:`mapper.line_types.classify_lines`);
+    ``suspended``: the check's moment is inside the cut-over window, where no item settles in
+    real time (see timeline.py)."""
     classified = items.lazy().with_columns(**code_flags(payment_date(policy, as_of)))
     added = []
     for fund in FUNDS:
@@ -64,4 +69,6 @@ def assess(items: pl.DataFrame, policy: Policy, as_of: date) -> pl.DataFrame:
             reason.alias(f"{fund}_reason"),
             rule_id.alias(f"{fund}_policy_rule"),
         ]
+    if suspended:  # inside the cut-over window every sale is cash, whatever the rules say
+        added = suspended_columns(FUNDS)
     return classified.with_columns(added).drop("_uncoded", "_invalid").collect()

@@ -17,7 +17,7 @@ SELF_PAID = "PAY003"  # 丙类: the pooled fund never paid it, so go-live takes 
 
 
 def amount_expr() -> pl.Expr:
-    """Price × quantity where both columns parse as numbers, else null."""
+    """Price × quantity where both columns parse as finite numbers, else null."""
     price = (
         pl.col("unit_price")
         .cast(pl.String)
@@ -30,7 +30,9 @@ def amount_expr() -> pl.Expr:
         .str.replace_all(r"[,，\s]", "")
         .cast(pl.Float64, strict=False)
     )
-    return (price * qty).round(2)
+    amount = (price * qty).round(2)
+    # "nan", "inf" and 1e999 parse as floats but are no amount of money.
+    return pl.when(amount.is_finite()).then(amount)
 
 
 # Words in a quantity header that say which period its sales cover.
@@ -81,9 +83,9 @@ def payment_summary(items: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
             items=pl.len().cast(pl.Int64),
             pooled_fund_lost=_lost("pooled_fund").sum().cast(pl.Int64),
             personal_account_lost=_lost("personal_account").sum().cast(pl.Int64),
-            pooled_fund_never_paid=(
-                ~pl.col("pooled_fund_payable") & ~_lost("pooled_fund")
-            ).sum().cast(pl.Int64),
+            pooled_fund_never_paid=(~pl.col("pooled_fund_payable") & ~_lost("pooled_fund"))
+            .sum()
+            .cast(pl.Int64),
             amount=_money(pl.lit(True)),
             pooled_fund_amount_lost=_money(_lost("pooled_fund")),
             personal_account_amount_lost=_money(_lost("personal_account")),

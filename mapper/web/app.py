@@ -2,8 +2,9 @@
 
 The upload is the request body itself (``POST /api/jobs?name=…&policy=…&as_of=…``), sent by
 the page with XMLHttpRequest so the browser shows upload progress; the server streams it to the
-job directory in chunks and stops at the size limit. The check runs in a worker thread; the page
-polls ``GET /api/jobs/{id}`` for its stage and then opens ``/jobs/{id}``.
+job directory in chunks and stops at the size limit. The check runs in a worker process under a
+memory and a time limit (:mod:`~mapper.web.worker`); the page polls ``GET /api/jobs/{id}``
+for its stage and then opens ``/jobs/{id}``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mapper.policy import shipped_profiles
+from mapper.policy.moments import parse_moment
 from mapper.web.jobs import DOWNLOADS, Job, JobStore
 from mapper.web.results import PAGE, has_suggest
 from mapper.web.uploads import (
@@ -33,6 +35,7 @@ from mapper.web.uploads import (
     extension,
     human_size,
 )
+from mapper.web.worker import Limits
 from mapper.writers.html import environment
 
 CHUNK_HEAD = 8192  # bytes kept to check the file's magic number
@@ -49,7 +52,8 @@ SECURITY_HEADERS = [
 
 @dataclass
 class Settings:
-    """Limits and places. Defaults: 50 MB uploads, results kept one hour."""
+    """Limits and places. Defaults: 50 MB uploads, results kept one hour, each check in its
+    own process with at most 2 GB of memory and 10 minutes (:class:`~mapper.web.worker.Limits`)."""
 
     root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "mapper-web")
     max_upload_bytes: int = 50 * 1024 * 1024
@@ -57,6 +61,7 @@ class Settings:
     cleanup_interval: float = 60.0
     reference: Path | None = None
     workers: int = 1
+    limits: Limits = field(default_factory=Limits)
 
 
 class _TooLarge(Exception):
@@ -96,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         retention_seconds=settings.retention_seconds,
         reference=settings.reference,
         workers=settings.workers,
+        limits=settings.limits,
     )
     profiles = shipped_profiles()
     limit_text = human_size(settings.max_upload_bytes)
@@ -122,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if policy not in profiles:  # never a path: load_policy would read a .toml file
             return _error("policy", 400, value=display_name(policy))
         try:
-            as_of = date.fromisoformat(params.get("as_of") or date.today().isoformat())
+            as_of = parse_moment(params.get("as_of") or date.today().isoformat())
         except ValueError:
             return _error("date", 400)
         declared = request.headers.get("content-length")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import xlsxwriter
 
 from mapper import api
+from mapper.policy.moments import china_date
 from mapper.web.cells import neutralise
 from mapper.web.jobs import DOWNLOADS, Job
 from mapper.writers.html import render_report
@@ -33,7 +35,7 @@ def suggested_codes(job: Job, upload: Path, reference: Path | None) -> pl.DataFr
     from mapper.suggest import suggest
 
     try:
-        best = suggest(upload, reference, k=1, as_of=job.as_of)
+        best = suggest(upload, reference, k=1, as_of=china_date(job.as_of))  # validity by day
     except Exception:  # suggestions are a bonus: the check result stands without them
         log.exception("job %s: suggesting codes failed", job.id)
         return None
@@ -54,8 +56,11 @@ def _save(frame: pl.DataFrame, directory: Path, stem: str, sheet: str) -> None:
         write_sheet(book, sheet, safe)
 
 
-def write_results(job: Job, upload: Path, reference: Path | None) -> None:
-    """Check the upload and write the page, the report and the downloads into the job folder."""
+def write_results(
+    job: Job, upload: Path, reference: Path | None, stage: Callable[[str], None]
+) -> None:
+    """Check the upload and write the page, the report and the downloads into the job folder;
+    ``job.summary`` gets the counts, ``stage`` each stage's label as it starts."""
     result = api.check(upload, reference, as_of=job.as_of, policy=job.policy)
     s = result.summary
     job.summary = {
@@ -64,14 +69,15 @@ def write_results(job: Job, upload: Path, reference: Path | None) -> None:
         "coded_rate": round(s.coded_rate, 4),
         "by_status": s.by_status,
         "findings": result.findings.height,
+        "cutover": s.cutover.to_dict() if s.cutover is not None else None,
     }
     catalog = result.items
-    job.stage = "查找建议编码 suggesting codes"
+    stage("查找建议编码 suggesting codes")
     suggestions = suggested_codes(job, upload, reference)
     if suggestions is not None:
         job.suggestions = True
         catalog = catalog.join(suggestions, on="row", how="left", maintain_order="left")
-    job.stage = "生成下载文件 writing downloads"
+    stage("生成下载文件 writing downloads")
     _save(result.findings, job.directory, "findings", "问题清单 findings")
     _save(catalog, job.directory, "catalog", "商品状态 items")
     # The uploaded file's name is shown (escaped), never the server's path.

@@ -16,7 +16,7 @@ from mapper.writers.base import Writer
 
 def annotated(result: CheckResult) -> pl.DataFrame:
     """The findings with ``catalog``, rule ``name``, ``url`` and ``fingerprint`` columns."""
-    findings = result.findings
+    findings = result.located_findings
     codes = list(RULES)
     return findings.select(
         pl.lit(result.catalog).alias("catalog"),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from mapper.policy import lexicon
 from mapper.line_types import classify_lines
-
+from mapper.policy import lexicon
 
 CATEGORY = {"drug": "西药", "consumable": "医用耗材", "herbal": "中药饮片", "other": ""}
 

@@ -20,16 +20,19 @@ def items(policy: str) -> pl.DataFrame:
 
 def test_planted_excluded_goods_lose_the_personal_account() -> None:
     harbin, huzhou = items("harbin-2021"), items("huzhou-2022")
-    for frame, classes in (
-        (harbin, {"disinfection", "small_device"}),
-        (huzhou, {"tonic", "health_product"}),
+    # Harbin gives the notice's reason, "no national code" (PAY001), first; Huzhou its class
+    # rule, whatever the code (PAY004).
+    for frame, classes, reason in (
+        (harbin, {"disinfection", "small_device"}, "PAY001"),
+        (huzhou, {"tonic", "health_product"}, "PAY004"),
     ):
         excluded = frame.filter(pl.col("category").is_in(list(EXCLUDED_CATEGORIES)))
         assert excluded.height >= 15
         assert not excluded.get_column("personal_account_payable").any()
         by_class = excluded.filter(pl.col("goods_class").is_in(list(classes)))
         assert by_class.height > 0
-        assert set(by_class.get_column("personal_account_reason")) == {"PAY004"}
+        assert set(by_class.get_column("personal_account_reason")) == {reason}
+        assert by_class.get_column("non_insured_goods").all()
 
 
 def test_correctly_coded_jia_yi_drugs_are_payable() -> None:
@@ -57,14 +60,21 @@ def test_switching_policy_changes_exactly_where_the_profiles_disagree() -> None:
         )
         .get_column("row")
     )
-    # Where they disagree, from the profiles: Huzhou denies the personal account to coded,
-    # valid tonics/health products/cosmetics that Harbin pays (uncoded ones lose it in both).
+    # Where they disagree, from the profiles: Huzhou's class rule denies both funds to coded,
+    # valid tonics/health products/cosmetics; the national 养生保健消费 rule (which Harbin
+    # inherits) already denies them the personal account, so only a cosmetic or the pooled
+    # fund of such goods Harbin would pay can differ.
+    coded_goods = (
+        pl.col("goods_class").is_in(["tonic", "health_product", "cosmetic"])
+        & pl.col("coded_ok")
+        & pl.col("code").is_not_null()
+    )
+    tonics = harbin.filter(coded_goods)
+    assert tonics.height > 0, "the sample should hold a coded tonic"
+    assert not tonics.get_column("personal_account_payable").any()
     expected = set(
-        huzhou.filter(
-            pl.col("goods_class").is_in(["tonic", "health_product", "cosmetic"])
-            & pl.col("coded_ok")
-            & pl.col("code").is_not_null()
+        harbin.filter(
+            coded_goods & ((pl.col("goods_class") == "cosmetic") | pl.col("pooled_fund_payable"))
         ).get_column("row")
     )
-    assert expected, "the sample should hold a coded tonic"
     assert changed == expected
