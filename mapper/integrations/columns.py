@@ -52,6 +52,7 @@ ITEM_COLUMNS = (
     "status",
     "rules",
     "goods_class",
+    "non_insured_goods",
     "pooled_fund_payable",
     "pooled_fund_reason",
     "personal_account_payable",

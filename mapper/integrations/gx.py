@@ -153,6 +153,7 @@ def expectation_suite(kind: str = DEFAULT_KIND, name: str | None = None) -> gx.E
     in_reference = col("code_in_reference") == True  # noqa: E712 - a GX condition, not a test
     not_in_reference = col("code_in_reference") == False  # noqa: E712
     well_formed = col("code_well_formed") == True  # noqa: E712
+    insured = col("non_insured_goods") == False  # noqa: E712
     any_shape = "^(?:" + "|".join(s.regex[4:-2] for s in SYSTEMS.values()) + ")$"
 
     found: list[Any] = [
@@ -160,7 +161,14 @@ def expectation_suite(kind: str = DEFAULT_KIND, name: str | None = None) -> gx.E
         for c in REQUIRED_COLUMNS[kind]
     ]
     found += [
-        e.ExpectColumnValuesToNotBeNull(column="code_key", **_common("COD001")),
+        # An uncoded item is COD001 on an insured line, COD006 (settle in cash) for goods
+        # outside insurance: mapper's verdict ``non_insured_goods`` tells them apart.
+        e.ExpectColumnValuesToNotBeNull(
+            column="code_key", row_condition=insured, **_common("COD001")
+        ),
+        e.ExpectColumnValuesToBeInSet(
+            column="non_insured_goods", value_set=[False], **_common("COD006")
+        ),
         # Preparation codes outside every shape are COD005 unless the reference knows them.
         e.ExpectColumnValuesToMatchRegex(
             column="code_key",

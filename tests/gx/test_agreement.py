@@ -56,7 +56,9 @@ def test_pass_columns_are_the_rules_verdicts(validated: Validated) -> None:
     frame = validated.frame
     for rule, column in PASS_COLUMNS.items():
         assert int((~frame[column]).sum()) == per_rule[rule], rule
-    assert int((~frame["code_present"]).sum()) == per_rule["COD001"]
+    goods = frame["non_insured_goods"]
+    assert int((~frame["code_present"] & ~goods).sum()) == per_rule["COD001"]
+    assert int(goods.sum()) == per_rule["COD006"]
 
 
 def test_frame_is_one_row_per_catalog_row(validated: Validated) -> None:

@@ -39,7 +39,8 @@ def test_run_prints_each_expectation_builds_docs_and_exits_1(tmp_path: Path) -> 
     )
     assert result.exit_code == 1, result.output
     assert "398 rows" in result.output
-    assert "FAIL COD001" in result.output and "19 of 398 rows" in result.output
+    assert "FAIL COD001" in result.output and "3 of 382 rows" in result.output
+    assert "FAIL COD006" in result.output and "16 of 398 rows" in result.output
     assert "ok   COD005" in result.output
     assert (docs / "index.html").exists()
 
