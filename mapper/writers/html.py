@@ -37,7 +37,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["money"] = lambda v: "—" if v is None else f"{v:,.2f}"
+    env.filters["money"] = lambda v: "未知 unknown" if v is None else f"¥{v:,.2f}"
     env.filters["pct"] = lambda v: f"{100 * v:.1f}%"
     return env
 
@@ -50,18 +50,23 @@ def _payment(result: CheckResult) -> dict[str, Any] | None:
     payment = result.summary.payment
     if payment is None:
         return None
-    items = result.items
     rows = [
         {**row, "line_label": LINE_TYPES.get(row["line_type"], row["line_type"])}
         for row in payment.filter(
             (pl.col("pooled_fund_lost") > 0) | (pl.col("personal_account_lost") > 0)
         ).iter_rows(named=True)
     ]
+
+    def total(column: str) -> float | None:  # unknown (None), not 0, when no amount is known
+        values = payment.get_column(column)
+        return None if values.null_count() == values.len() else float(values.sum())
+
     return {
-        "pooled_fund_lost": int((~items.get_column("pooled_fund_payable")).sum()),
-        "personal_account_lost": int((~items.get_column("personal_account_payable")).sum()),
-        "pooled_fund_amount_lost": payment.get_column("pooled_fund_amount_lost").sum(),
-        "personal_account_amount_lost": payment.get_column("personal_account_amount_lost").sum(),
+        "pooled_fund_lost": int(payment.get_column("pooled_fund_lost").sum()),
+        "personal_account_lost": int(payment.get_column("personal_account_lost").sum()),
+        "pooled_fund_amount_lost": total("pooled_fund_amount_lost"),
+        "personal_account_amount_lost": total("personal_account_amount_lost"),
+        "amount_basis": result.summary.amount_basis,
         "rows": rows,
     }
 
@@ -116,8 +121,10 @@ def report_context(result: CheckResult, *, max_findings: int = MAX_FINDINGS) -> 
         "meta": result.meta(),
         "rows_read": s.rows_read,
         "coded_ok": s.coded_ok,
+        "insured_items": s.insured_items,
         "coded_rate": s.coded_rate,
         "institution_ready": s.institution_ready,
+        "readiness_reasons": s.readiness.reasons() if s.readiness is not None else [],
         "cutover": s.cutover.to_dict() if s.cutover is not None else None,
         "status": status,
         "line_types": line_types,
