@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypedDict, Unpack
 
@@ -23,6 +23,7 @@ from mapper.engine import (
     run_rules,
     today,
 )
+from mapper.errors import ConfigError
 from mapper.normalize import Memo
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.readiness import institution_ready, payment_summary
@@ -203,7 +204,7 @@ class CheckOptions(ReadOptions, total=False):
     ``mapper.stream.check_to``, the GX frame): how to read, which release, date, rules,
     policy and severities."""
 
-    as_of: date | None
+    as_of: date | str | None  # a date or an ISO date string, YYYY-MM-DD
     release: str | None
     select: Iterable[str]
     ignore: Iterable[str]
@@ -220,11 +221,33 @@ def reading(options: CheckOptions) -> ReadOptions:
     )
 
 
+def check_date(value: object, name: str = "as_of") -> date | None:
+    """``value`` as a date: a :class:`~datetime.date` (a datetime gives its date), an ISO
+    string ``YYYY-MM-DD`` or None. Anything else is refused here, with what was given, before
+    it can fail deep inside a rule."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ConfigError(
+                f"{name}: '{value}' is not a date; give YYYY-MM-DD, e.g. 2026-12-01 "
+                "(日期格式应为 YYYY-MM-DD)"
+            ) from None
+    raise TypeError(
+        f"{name} must be a datetime.date or an ISO date string 'YYYY-MM-DD', "
+        f"not {type(value).__name__} ({value!r})"
+    )
+
+
 def prepare(
     reference: Reference | str | Path | None = None, **options: Unpack[CheckOptions]
 ) -> Setup:
     """Resolve a check's inputs (arguments as :func:`mapper.check`; reading options unused)."""
-    as_of = options.get("as_of") or today()
+    as_of = check_date(options.get("as_of")) or today()
     # Without a named release, the release in force on the check date (per system).
     ref = (
         reference
