@@ -99,7 +99,7 @@ def read_manifest(root: Path) -> dict[str, Any]:
     if not path.exists():
         raise InputError(
             "is not a reference store: manifest.json is missing (参考库缺少manifest.json); "
-            "name a store with --reference DIR, $MAPPER_REFERENCE=DIR or reference = \"DIR\" "
+            'name a store with --reference DIR, $MAPPER_REFERENCE=DIR or reference = "DIR" '
             "in [tool.mapper] / mapper.toml",
             file=str(root),
         )
