@@ -116,8 +116,9 @@ def _payment(result: CheckResult) -> Table | str:
     table = Table(
         title=f"上线后医保支付 payment after go-live (policy {result.policy}); 贯标 {ready}",
     )
-    for col in ("类别 line type", "商品类别 class", "items", "统筹不可付 pooled lost",
-                "个账不可付 personal lost", "个账损失金额 amount"):  # fmt: skip
+    # Two-line headers and unbroken cells: the table fits 80 columns without cutting a label.
+    for col in ("类别\nline type", "商品类别\nclass", "items", "统筹不可付\npooled lost",
+                "个账不可付\npersonal lost", "个账损失金额\namount"):  # fmt: skip
         table.add_column(col, justify="left" if "类" in col[:3] else "right", no_wrap=True)
     for row in s.payment.iter_rows(named=True):
         amount = row["personal_account_amount_lost"]
