@@ -204,12 +204,19 @@ def check(
         in_memory = baseline or write_baseline or diff or not streams
 
         def check_one(path: Path) -> CheckResult:
+            if not in_memory:  # chunk by chunk: the bar hears of each one
+                assert out_dir is not None
+                return check_to(
+                    path,
+                    out_dir,
+                    ref,
+                    progress=lambda stage, rows, total: bar.report(
+                        f"{stage} {path.name}", rows, total
+                    ),
+                    **options,
+                )
             with bar.stage(f"checking {path.name}", None) as advance:
-                if in_memory:
-                    one = api.check(path, ref, **options)
-                else:
-                    assert out_dir is not None
-                    one = check_to(path, out_dir, ref, **options)
+                one = api.check(path, ref, **options)
                 advance.total(one.summary.rows_read)
                 advance(one.summary.rows_read)
             return one
@@ -236,6 +243,7 @@ def check(
             written = []
             with bar.stage(f"writing {out_dir}/", rows * len(formats)) as advance:
                 for name in formats:
+                    advance.describe(f"writing {out_dir}/ {name}")
                     written += WRITERS[name].write(result, out_dir)
                     advance(rows)
             note(f"wrote {len(written)} files to {out_dir}/")

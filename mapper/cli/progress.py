@@ -3,9 +3,10 @@ each output. Shown only when standard error is a terminal, not under ``--quiet``
 the work has taken more than a second, so quick runs and CI logs stay clean.
 
 Each stage counts rows: a file's rows once it is read and checked, every output's rows as it
-is written; rich shows rows done, the rate and the time left. Within one file, reading and
-checking is one step for now (the check has no chunk hook in memory), so a single file's bar
-moves per file, per output written.
+is written (the label names the output being written); rich shows rows done, the rate and the
+time left. A streamed check (``--out DIR --out-format parquet``) reports each chunk of rows read
+and written (:mod:`mapper.progress`); an in-memory check of one file is one step, since it has
+no chunks to report.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Bar:
         )
         self._timer: threading.Timer | None = None
         self.shown = False
+        self._stages: dict[str, TaskID] = {}
 
     def _show(self) -> None:
         self.shown = True
@@ -91,6 +93,14 @@ class Bar:
         if self.shown:
             self._progress.stop()
 
+    def report(self, stage: str, rows: int, total: int | None) -> None:
+        """A :data:`mapper.progress.Progress`: ``rows`` more rows of ``stage`` done."""
+        if stage not in self._stages:
+            self._stages[stage] = self._progress.add_task(stage, total=total)
+        elif total is not None:
+            self._progress.update(self._stages[stage], total=total)
+        self._progress.advance(self._stages[stage], rows)
+
     @contextmanager
     def stage(self, label: str, total: int | None) -> Iterator[Advance]:
         """A step of ``total`` rows (None: not known yet); advance it by rows done."""
@@ -110,3 +120,7 @@ class Advance:
 
     def total(self, rows: int) -> None:
         self._progress.update(self._task, total=rows)
+
+    def describe(self, label: str) -> None:
+        """Say what the stage is doing now (which output is being written)."""
+        self._progress.update(self._task, description=label)

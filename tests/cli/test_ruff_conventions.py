@@ -20,6 +20,7 @@ import mapper
 from mapper.cli.main import cli
 from mapper.cli.progress import Bar
 from mapper.many import expand
+from mapper.stream import check_to
 from mapper.writers.text import TextWriter
 from tests.support import REPO
 
@@ -213,9 +214,29 @@ def test_progress_bar_in_the_cli_when_stderr_is_a_terminal(
     run("check", PHARMACY, HOSPITAL, *AS_OF, "--out", tmp_path / "o", "--out-format", "csv")
     assert "checking pharmacy_catalog_gbk.csv" in screen.getvalue()
     assert "writing" in screen.getvalue()
+    screen.seek(0)
+    screen.truncate(0)
+    # One file streamed: its chunks of rows read and written, as they happen.
+    run("check", PHARMACY, *AS_OF, "--out", tmp_path / "s", "--out-format", "parquet")
+    assert "reading" in screen.getvalue() and "398/398" in screen.getvalue()
+    screen.seek(0)
     screen.truncate(0)
     run("check", PHARMACY, *AS_OF, "--quiet")
     assert screen.getvalue() == ""
+
+
+def test_streamed_check_reports_every_row_read_and_written(tmp_path: Path) -> None:
+    heard: list[tuple[str, int, int | None]] = []
+    result = check_to(
+        PHARMACY,
+        tmp_path,
+        as_of="2026-11-23",
+        progress=lambda stage, rows, total: heard.append((stage, rows, total)),
+    )
+    rows = result.summary.rows_read
+    assert sum(n for stage, n, _ in heard if stage == "reading") == rows
+    written = [(n, total) for stage, n, total in heard if stage == "writing items"]
+    assert sum(n for n, _ in written) == rows and {t for _, t in written} == {rows}
 
 
 def test_terminal_report_at_80_columns_chinese_line_types() -> None:
