@@ -4,19 +4,21 @@ the pre-commit hook's command (from .pre-commit-hooks.yaml) and the GitHub Actio
 the workflow in docs/ci.md) on a catalog whose findings are all in the baseline (pass), and on
 the same catalog with a new problem (fail, printing only the findings and the verdict).
 
-Slow (a wheel build and a pip install with mapper's dependencies: about a minute with a warm
-pip cache); ``make test`` runs it, ``pytest -m 'not slow'`` skips it.
+Slow (``python -m build`` and a pip install with mapper's dependencies: about a minute with a
+warm pip cache); ``make test`` runs it, ``pytest -m 'not slow'`` skips it.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shlex
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -48,19 +50,37 @@ def sh(
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
+def store_files() -> set[str]:
+    """The files of the shipped store a wheel must carry, under ``mapper/reference_codes/``."""
+    manifest = json.loads((REPO / "reference_codes" / "manifest.json").read_text("utf-8"))
+    listed = {e["path"] for e in manifest["entries"]}
+    return {f"mapper/reference_codes/{name}" for name in {"manifest.json", *listed}}
+
+
+def wheel_files(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return set(archive.namelist())
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A fresh venv with the built wheel installed; the environment to run its mapper in."""
+    """A fresh venv with the wheel ``python -m build`` makes (sdist, then the wheel built from
+    the sdist) installed; the environment to run its mapper in."""
     work = tmp_path_factory.mktemp("recipes")
     dist = work / "dist"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-w", str(dist), "-q"],
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)],
         capture_output=True,
         text=True,
         timeout=600,
     )
-    assert build.returncode == 0, build.stderr
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     (wheel,) = dist.glob("mapper-*.whl")
+    assert store_files() <= wheel_files(wheel)
+    # Only the store: the scripts that build the snapshot are no modules of mapper.
+    assert not any(
+        n.startswith("mapper/reference_codes/") and n.endswith(".py") for n in wheel_files(wheel)
+    )
     env_dir = work / "venv"
     venv.create(env_dir, with_pip=True)
     install = subprocess.run(
@@ -74,6 +94,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}"
     env["PYTHONPATH"] = ""
     return env
+
+
+def test_pip_wheel_carries_the_store(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-w", str(tmp_path), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("mapper-*.whl")
+    assert store_files() <= wheel_files(wheel)
 
 
 def hook_command() -> list[str]:
