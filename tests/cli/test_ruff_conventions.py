@@ -65,6 +65,28 @@ def test_several_files_one_report_equal_to_separate_runs() -> None:
     assert {i["catalog"] for i in report["items"]} == {str(PHARMACY), str(HOSPITAL)}
 
 
+def test_several_files_in_the_locating_formats() -> None:
+    sarif = json.loads(run("check", PHARMACY, HOSPITAL, *AS_OF, "--format", "sarif").stdout)
+    run_ = sarif["runs"][0]
+    assert [a["location"]["uri"] for a in run_["artifacts"]] == [
+        PHARMACY.as_uri(),
+        HOSPITAL.as_uri(),
+    ]
+    files = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]
+    }
+    assert files == {PHARMACY.as_uri(), HOSPITAL.as_uri()}
+    github = run("check", PHARMACY, HOSPITAL, *AS_OF, "--format", "github").stdout.splitlines()
+    assert {line.split("file=")[1].split(",")[0] for line in github} == {
+        str(PHARMACY),
+        str(HOSPITAL),
+    }
+    junit = run("check", PHARMACY, HOSPITAL, *AS_OF, "--format", "junit").stdout
+    assert f"catalog: {HOSPITAL}, row" in junit and f"catalog: {PHARMACY}, row" in junit
+    quiet = run("check", PHARMACY, HOSPITAL, *AS_OF, "-q").stdout.splitlines()
+    assert quiet[0].startswith(f"{PHARMACY}:") and quiet[-2].startswith(f"{HOSPITAL}:")
+
+
 def test_duplicate_ids_within_a_file_never_across(tmp_path: Path) -> None:
     # The same catalog twice under two names: every item id occurs in both files, yet the
     # duplicate-id rules find only what each file finds alone.
