@@ -176,25 +176,7 @@ def evaluate(reference: Reference, items: int, seed: int = SEED, k: int = 5) -> 
     said = prepare_items(
         items_from(lines).with_columns(row=pl.int_range(2, pl.len() + 2, dtype=pl.Int64))
     ).select("row", *[pl.col(c).is_not_null().alias(f"has_{c}") for c in EQUAL_KEYS])
-    keyed = add_keys(reference.scan().collect(), second_name="generic_name", package="package")
-    compared = ("nkey", *EQUAL_KEYS)
-    cand = keyed.select("code", *[pl.col(c).alias(f"c_{c}") for c in compared])
-    label = keyed.select(
-        pl.col("code").alias("label"), *[pl.col(c).alias(f"l_{c}") for c in compared]
-    )
-    agree = pl.all_horizontal(
-        ~pl.col(f"has_{c}") | pl.col(f"c_{c}").eq_missing(pl.col(f"l_{c}")) for c in EQUAL_KEYS
-    ) & pl.col("c_nkey").eq_missing(pl.col("l_nkey"))
-    ranked = (
-        out.join(truth, on="row")
-        .join(said, on="row", how="left")
-        .join(cand, on="code", how="left")
-        .join(label, on="label", how="left")
-        .with_columns(
-            strict=pl.col("code") == pl.col("label"),
-            same=(pl.col("code") == pl.col("label")) | agree.fill_null(False),
-        )
-    )
+    ranked = judged(out, truth, said, reference)
     first = ranked.filter(pl.col("rank") == 1)
     n = truth.height
     exact = first.filter(pl.col("has_id"))
@@ -211,6 +193,34 @@ def evaluate(reference: Reference, items: int, seed: int = SEED, k: int = 5) -> 
         "exact_first": exact.filter(pl.col("matched_on") != "fuzzy").height / max(exact.height, 1),
         "with_identifier": exact.height,
     }
+
+
+def judged(
+    out: pl.DataFrame, truth: pl.DataFrame, said: pl.DataFrame, reference: Reference
+) -> pl.DataFrame:
+    """Suggestions joined to their labels (``truth``: row, label) with ``strict`` (the label
+    itself) and ``same`` (the label, or a record agreeing with it on every key the line has:
+    ``said`` holds ``has_<key>`` per row).
+    """
+    keyed = add_keys(reference.scan().collect(), second_name="generic_name", package="package")
+    compared = ("nkey", *EQUAL_KEYS)
+    cand = keyed.select("code", *[pl.col(c).alias(f"c_{c}") for c in compared])
+    label = keyed.select(
+        pl.col("code").alias("label"), *[pl.col(c).alias(f"l_{c}") for c in compared]
+    )
+    agree = pl.all_horizontal(
+        ~pl.col(f"has_{c}") | pl.col(f"c_{c}").eq_missing(pl.col(f"l_{c}")) for c in EQUAL_KEYS
+    ) & pl.col("c_nkey").eq_missing(pl.col("l_nkey"))
+    return (
+        out.join(truth, on="row")
+        .join(said, on="row", how="left")
+        .join(cand, on="code", how="left")
+        .join(label, on="label", how="left")
+        .with_columns(
+            strict=pl.col("code") == pl.col("label"),
+            same=(pl.col("code") == pl.col("label")) | agree.fill_null(False),
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

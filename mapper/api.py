@@ -121,4 +121,5 @@ def check(
         catalog=p.catalog.path,
         encoding=p.catalog.source,
         blank_rows=p.catalog.blank_rows,
+        reading=p.catalog.report(),
     )

@@ -11,6 +11,8 @@ from typing import TypedDict, Unpack
 
 import polars as pl
 
+from mapper.catalog.sheets import ReadReport
+from mapper.catalog.structure import no_skipped
 from mapper.engine import (
     CHECKED_REFERENCE,
     PRODUCT,
@@ -171,6 +173,7 @@ class Setup:
         encoding: str,
         blank_rows: int,
         written: dict[str, Path] | None = None,
+        reading: ReadReport | None = None,
     ) -> CheckResult:
         """The check result with its summary, aggregated from ``findings`` and ``items``."""
         summary = summarise(items, findings, self.rules, self.overrides)
@@ -188,6 +191,7 @@ class Setup:
             encoding=encoding,
             blank_rows=blank_rows,
             written=written or {},
+            reading=reading or ReadReport(no_skipped()),
         )
 
 

@@ -29,7 +29,10 @@ FIELDS: tuple[Field, ...] = (
         (
             "国家医保编码", "医保编码", "国家编码", "医保代码", "医保目录编码", "国家医保代码",
             "医保贯标码", "贯标码", "贯标编码", "国家贯标码", "医保项目编码", "医保药品编码",
-            "国家医保药品编码", "医保耗材编码", "医保对照编码", "对照编码", "national_code",
+            "国家医保药品编码", "医保耗材编码", "医保对照编码", "对照编码", "医保码", "国家医保码",
+            "医保国家码", "医保国家编码", "医保编号", "贯标代码", "医保贯标编码", "医保目录代码",
+            "医保目录编号", "国家医保目录编码", "医保对码", "医保对码编码", "医保统一编码",
+            "医保信息业务编码", "国家医保信息业务编码", "ybbm", "ybdm", "gjybbm", "national_code",
             "nhsa_code", "insurance_code", "code",
         ),
     ),
@@ -89,6 +92,9 @@ FIELDS: tuple[Field, ...] = (
             "商品分类", "line_type", "category", "list_type",
         ),
     ),
+    # The workbook sheet a row was read from (null for CSV and Parquet): filled by the
+    # reader, never matched from a header. A product column, so a line type can come from it.
+    Field("sheet", "工作表 sheet", ()),
 )
 
 # fmt: on

@@ -15,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from mapper.catalog.sheets import ReadReport, sheet_row
+from mapper.catalog.structure import no_skipped
 from mapper.engine import positions
 from mapper.errors import ConfigError
 from mapper.fields import LINE_TYPES, ROW_FIELDS
@@ -22,16 +24,20 @@ from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 CATALOG = "catalog"  # the file a finding or item is from, when one result holds several
+BY_SHEET = pl.Schema(
+    {"sheet": pl.String(), "items": pl.Int64(), "coded_ok": pl.Int64(), "coded_rate": pl.Float64()}
+)
 
 # fmt: off
 ITEM_COLUMNS = (
-    "row", "item_id", "name", "spec", "manufacturer", "approval_no", "code", "line_type",
-    "category", "code_system", "status", "coded_ok", "errors", "warnings", "infos", "rules",
-    "problem", "ref_name", "ref_payment_category", "unit_price", "quantity",
+    "row", "sheet", "sheet_row", "item_id", "name", "spec", "manufacturer", "approval_no", "code",
+    "line_type", "category", "code_system", "status", "coded_ok", "errors", "warnings", "infos",
+    "rules",    "problem", "ref_name", "ref_payment_category", "unit_price", "quantity",
     "code_present", "code_known", "ref_valid_from", "ref_valid_to",
 )
 # fmt: on
 FROM_CATALOG = {
+    "sheet",
     "ref_valid_from",
     "ref_valid_to",
     "row",
@@ -60,6 +66,8 @@ class Summary:
     payment: pl.DataFrame | None = None
     institution_ready: bool = True
     by_catalog: pl.DataFrame | None = None  # several files: rows, 贯标率 and findings of each
+    # Per workbook sheet, in workbook order (empty for CSV and Parquet): items, coded ok, 贯标率.
+    by_sheet: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BY_SHEET))
 
     @property
     def coded_ok(self) -> int:
@@ -77,6 +85,7 @@ class Summary:
             "by_status": self.by_status,
             "by_rule": self.by_rule.to_dicts(),
             "by_line_type": self.by_line_type.to_dicts(),
+            "by_sheet": self.by_sheet.to_dicts(),
             "institution_ready": self.institution_ready,
             "payment": self.payment.to_dicts() if self.payment is not None else [],
             **({"by_catalog": self.by_catalog.to_dicts()} if self.by_catalog is not None else {}),
@@ -105,6 +114,7 @@ class CheckResult:
     written: dict[str, Path] = field(default_factory=dict)  # tables a streamed check wrote
     docs_url: str | None = None  # base of the rule links in reports (None: mapper's docs)
     catalogs: list[str] = field(default_factory=list)  # several files: each one, in order
+    reading: ReadReport = field(default_factory=lambda: ReadReport(no_skipped()))
 
     @property
     def several(self) -> bool:
@@ -115,6 +125,27 @@ class CheckResult:
     @cached_property
     def items(self) -> pl.DataFrame:
         return self.items_source.collect()
+
+    @property
+    def has_sheets(self) -> bool:
+        """Whether the catalog was read from workbook sheets (rows then carry a sheet)."""
+        return bool(self.reading.sheets)
+
+    @cached_property
+    def located_findings(self) -> pl.DataFrame:
+        """The findings with the ``sheet`` and ``sheet_row`` a clerk looks for (after ``row``)
+        when the catalog came from a workbook; else the findings as they are."""
+        if not self.has_sheets:
+            return self.findings
+        where = self.items_source.select(
+            "row", pl.col("sheet").cast(pl.String), pl.col("sheet_row")
+        ).filter(pl.col("row").is_in(self.findings.get_column("row").unique().implode()))
+        return (
+            self.findings.lazy()
+            .join(where, on="row", how="left", maintain_order="left")
+            .select("row", "sheet", "sheet_row", *self.findings.columns[1:])
+            .collect()
+        )
 
     def exit_code(self, fail_on: str = "error") -> int:
         """0 when no finding reaches ``fail_on`` (error, warning, info or never), else 1."""
@@ -131,6 +162,7 @@ class CheckResult:
             "reference_release": self.release,
             "policy": self.policy,
             "blank_rows_skipped": self.blank_rows,
+            **self.reading.to_dict(),
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "rules": self.rules,
             **({"catalogs": self.catalogs} if self.catalogs else {}),
@@ -219,6 +251,7 @@ def item_table(
         .with_columns(status)
         .with_columns(
             *counts,
+            sheet_row(),
             pl.col("rules").fill_null(""),
             status=pl.col("worst").fill_null("ok"),
             coded_ok=pl.col("errors").fill_null(0) == 0,
@@ -296,8 +329,8 @@ def summarise(
         .sort("items", "line_type", descending=[True, False])
     )
     statuses = items.lazy().group_by(pl.col("status").cast(pl.String)).len()
-    by_rule_frame, by_line_type_frame, status_counts = pl.collect_all(
-        [by_rule, by_line_type, statuses]
+    by_rule_frame, by_line_type_frame, status_counts, by_sheet = pl.collect_all(
+        [by_rule, by_line_type, statuses, summarise_sheets(items.lazy())]
     )
     by_status = {s: 0 for s in ("ok", "info", "warning", "error")}
     for status, count in status_counts.iter_rows():
@@ -307,6 +340,28 @@ def summarise(
         by_status=by_status,
         by_rule=by_rule_frame,
         by_line_type=by_line_type_frame,
+        by_sheet=by_sheet,
+    )
+
+
+def summarise_sheets(items: pl.LazyFrame) -> pl.LazyFrame:
+    """Items, items coded right and 贯标率 per workbook sheet, in workbook order (rows of a
+    later sheet have larger row keys); no rows for a CSV or Parquet catalog."""
+    return (
+        items.filter(pl.col("sheet").is_not_null())
+        .group_by(pl.col("sheet").cast(pl.String))
+        .agg(
+            items=pl.len().cast(pl.Int64),
+            coded_ok=pl.col("coded_ok").sum().cast(pl.Int64),
+            first=pl.col("row").min(),
+        )
+        .sort("first")
+        .select(
+            "sheet",
+            "items",
+            "coded_ok",
+            (pl.col("coded_ok") / pl.col("items")).round(4).alias("coded_rate"),
+        )
     )
 
 

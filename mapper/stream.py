@@ -32,6 +32,8 @@ import pyarrow as pa
 
 from mapper.batches import scan_batches
 from mapper.catalog.scan import LazyCatalog, scan_catalog
+from mapper.catalog.sheets import ReadReport
+from mapper.catalog.structure import KIND, no_skipped, skipped_rows, source_cells
 from mapper.checking import Checked, CheckOptions, Setup, categorical, prepare, reading
 from mapper.engine import (
     HASH_SEEDS,
@@ -68,6 +70,7 @@ class FirstPass:
     products: pl.DataFrame
     repeated_ids: pl.Series  # hashes of local ids seen on more than one row
     blank_rows: int
+    skipped: pl.DataFrame  # section and total rows (mapper.catalog.structure)
 
     @property
     def rows(self) -> pl.LazyFrame:
@@ -109,11 +112,17 @@ def first_pass(
     files: list[Path] = []
     blank = [0]
     seen = [pl.DataFrame(schema={PRODUCT: pl.UInt64, CHECK: pl.UInt64})]  # sorted by key
+    cells = source_cells(catalog.records.collect_schema().names())
+    skipped = [no_skipped()]
 
     def take(chunk: pl.DataFrame) -> None:
         blanks = int(chunk.get_column("blank").sum())
         blank[0] += blanks
-        kept = chunk.filter(~pl.col("blank")) if blanks else chunk  # most files have none
+        structure = chunk.get_column(KIND).is_not_null()
+        if structure.any():  # rare: a few section and total rows
+            skipped.append(skipped_rows(chunk.filter(structure), cells).collect())
+        # Most files have neither.
+        kept = chunk.filter(~pl.col("blank") & ~structure) if blanks or structure.any() else chunk
         kept = kept.with_columns(pl.col("item_id").str.strip_chars())
         path = work / f"rows-{len(files):06d}.arrow"
         kept.select(
@@ -143,6 +152,7 @@ def first_pass(
         products=pl.concat(products).sort(PRODUCT),
         repeated_ids=counts.collect().get_column("id_hash"),
         blank_rows=blank[0] if catalog.blank_rows is None else catalog.blank_rows,
+        skipped=pl.concat(skipped) if catalog.skipped is None else catalog.skipped,
     )
 
 
@@ -243,6 +253,9 @@ def check_to(
         finally:
             shutil.rmtree(work, ignore_errors=True)
         path, source = cat.path, cat.source
+        report = ReadReport(
+            first.skipped, cat.sheets, cat.skipped_sheets, cat.columns, cat.found_by
+        )
     return setup.result(
         pl.read_parquet(written["findings"]),
         pl.scan_parquet(written["items"]),
@@ -250,6 +263,7 @@ def check_to(
         encoding=source,
         blank_rows=first.blank_rows,
         written=written,
+        reading=report,
     )
 
 

@@ -14,14 +14,21 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from mapper.catalog.columns import RESERVED, code_candidates, resolve_columns
+from mapper.catalog.code_column import choose_code_column
+from mapper.catalog.columns import RESERVED, resolve_columns
 from mapper.catalog.csv_reader import read_csv
 from mapper.catalog.excel_reader import read_excel
 from mapper.catalog.parquet_reader import read_parquet
-from mapper.codes import well_formed_expr
+from mapper.catalog.sheets import ReadReport, SheetRead
+from mapper.catalog.structure import (
+    KIND,
+    flag_structure,
+    no_skipped,
+    skipped_rows,
+    source_cells,
+)
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
-from mapper.normalize import code_key
 
 Reader = Callable[..., tuple[pa.Table, str, int]]  # table, source, first data row
 
@@ -40,17 +47,31 @@ READERS: dict[str, Reader] = {
 
 @dataclass
 class Catalog:
-    """A catalog as read: the canonical frame and where each field came from."""
+    """A catalog as read: the canonical frame and where each field came from.
+
+    ``skipped`` lists the section and total rows that are not items (:mod:`.structure`);
+    ``sheets`` the workbook sheets read and ``skipped_sheets`` those passed over, with why
+    (:mod:`.sheets`). ``columns`` and ``found_by`` are those of the first sheet read."""
 
     path: str
     frame: pl.DataFrame
     columns: dict[str, str] = field(default_factory=dict)
     source: str = ""
     blank_rows: int = 0  # wholly empty rows in the file, not items (their numbers are kept)
+    skipped: pl.DataFrame = field(default_factory=no_skipped)
+    found_by: dict[str, str] = field(default_factory=dict)  # field -> option|header|values
+    sheets: list[SheetRead] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, reason)
 
     @property
     def rows(self) -> int:
         return self.frame.height
+
+    def report(self) -> ReadReport:
+        """What reading did beyond the items (for a check result)."""
+        return ReadReport(
+            self.skipped, self.sheets, self.skipped_sheets, self.columns, self.found_by
+        )
 
 
 def read_catalog(
@@ -63,24 +84,73 @@ def read_catalog(
     """Read a catalog file into a :class:`Catalog`.
 
     ``encoding`` overrides detection for text files, ``sheet`` picks an Excel sheet (name or
-    1-based number), ``columns`` maps field names to headers where the aliases do not find
-    them. Raises :class:`~mapper.errors.InputError` for anything unreadable.
+    1-based number; without it every sheet with a code column is read), ``columns`` maps field
+    names to headers where the aliases do not find them. Raises
+    :class:`~mapper.errors.InputError` for anything unreadable.
     """
     p = Path(path)
     file = str(path)
     reader = reader_for(p, file)
+    if reader is read_excel and sheet is None:
+        return read_workbook(p, file, columns)
     table, source, first_row = reader(p, encoding=encoding, sheet=sheet)
+    name = source.partition(":")[2] if reader is read_excel else None
+    part = read_table(table, file, columns, first_row, name)
+    return Catalog(
+        path=file,
+        frame=part.frame,
+        columns=part.columns,
+        source=source,
+        blank_rows=part.blank_rows,
+        skipped=part.skipped,
+        found_by=part.found_by,
+        sheets=[part.sheet] if part.sheet is not None else [],
+    )
+
+
+@dataclass
+class Part:
+    """One table read: a CSV or Parquet file, or one sheet of a workbook."""
+
+    frame: pl.DataFrame  # canonical, items only
+    columns: dict[str, str]
+    found_by: dict[str, str]
+    blank_rows: int
+    skipped: pl.DataFrame  # its section and total rows
+    sheet: SheetRead | None = None
+
+
+def read_table(
+    table: pa.Table,
+    file: str,
+    columns: Mapping[str, str] | None,
+    first_row: int,
+    sheet: str | None = None,
+) -> Part:
+    """The canonical items of one table of text columns (rows numbered from ``first_row``),
+    its structure rows apart, blank rows dropped. InputError when it has no data rows or no
+    code column."""
     if table.num_rows == 0:
-        raise InputError("has a header but no data rows (没有数据行)", file=file)
+        raise InputError(NO_DATA, file=file)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     mapping = resolve_columns(frame.columns, columns, file)
-    if not (columns and "code" in columns):
-        mapping["code"] = _best_code_column(frame, mapping["code"])
-    canonical, blank = _drop_blank_rows(_canonical(frame, mapping, first_row), frame.columns)
+    found_by = choose_code_column(frame, mapping, columns, file)
+    assert found_by is not None  # judged on every row: found, or raised
+    canonical, blank = _drop_blank_rows(_canonical(frame, mapping, first_row, sheet))
     if canonical.is_empty():
-        raise InputError("has a header but no data rows (没有数据行)", file=file)
-    return Catalog(path=file, frame=canonical, columns=mapping, source=source, blank_rows=blank)
+        raise InputError(NO_DATA, file=file)
+    cells = source_cells(canonical.columns)
+    flagged = canonical.lazy().pipe(flag_structure, cells).collect()  # lazy: 6x faster
+    skipped = skipped_rows(flagged, cells).collect()
+    items = flagged.filter(pl.col(KIND).is_null()).drop(KIND)
+    if items.is_empty():
+        raise InputError(NO_DATA + "; only section and total rows", file=file)
+    read = None if sheet is None else SheetRead(sheet, items.height, mapping, found_by)
+    return Part(items, mapping, found_by, blank, skipped, read)
+
+
+NO_DATA = "has a header but no data rows (没有数据行)"
 
 
 def reader_for(p: Path, file: str) -> Reader:
@@ -98,9 +168,9 @@ def reader_for(p: Path, file: str) -> Reader:
     return reader
 
 
-def _drop_blank_rows(frame: pl.DataFrame, source_columns: list[str]) -> tuple[pl.DataFrame, int]:
+def _drop_blank_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Drop rows whose every source cell is empty; row numbers of the rest are unchanged."""
-    kept = frame.filter(filled_expr([c for c in frame.columns if c != "row"]))
+    kept = frame.filter(filled_expr(source_cells(frame.columns)))
     return kept, frame.height - kept.height
 
 
@@ -111,9 +181,13 @@ def filled_expr(cells: list[str]) -> pl.Expr:
     )
 
 
-def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> pl.DataFrame:
+def _canonical(
+    frame: pl.DataFrame, mapping: dict[str, str], first_row: int, sheet: str | None
+) -> pl.DataFrame:
     row = (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row")
-    return frame.select(row, *canonical_exprs(frame.columns, mapping))
+    return frame.select(row, *canonical_exprs(frame.columns, mapping)).with_columns(
+        sheet=pl.lit(sheet, pl.String)
+    )
 
 
 def canonical_exprs(source_columns: list[str], mapping: dict[str, str]) -> list[pl.Expr]:
@@ -140,18 +214,6 @@ def canonical_exprs(source_columns: list[str], mapping: dict[str, str]) -> list[
 __all__ = ["READERS", "Catalog", "LazyCatalog", "read_catalog", "scan_catalog"]
 
 
-def _best_code_column(frame: pl.DataFrame, chosen: str) -> str:
-    """Among columns whose header names a code (医保编码, 医保贯标码, 医保编码_2 …), the one
-    whose values most often have a national code's shape; the alias choice on a tie."""
-    candidates = code_candidates(frame.columns)
-    if len(candidates) < 2:
-        return chosen
-    shares = frame.select(
-        well_formed_expr(code_key(pl.col(c))).fill_null(False).mean().alias(c) for c in candidates
-    ).row(0, named=True)
-    best = max(candidates, key=lambda c: (shares[c] or 0.0, c == chosen))
-    return best if (shares[best] or 0.0) > (shares[chosen] or 0.0) else chosen
-
-
-# The streaming reader builds on the eager one, so it is imported once that is defined.
+# The workbook and streaming readers build on the eager one: imported once it is defined.
 from mapper.catalog.scan import LazyCatalog, scan_catalog  # noqa: E402
+from mapper.catalog.sheets import read_workbook  # noqa: E402

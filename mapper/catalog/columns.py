@@ -10,18 +10,27 @@ from mapper.fields import FIELD_NAMES, FIELDS, normalise_header
 
 # Columns mapper adds to every catalog; a source column of the same name is renamed.
 RESERVED = frozenset({"row", *FIELD_NAMES})
+# Fields the reader fills itself (the workbook sheet), never from a header.
+READER_FIELDS = frozenset({"sheet"})
 
 
 def resolve_columns(
     headers: Sequence[str], overrides: Mapping[str, str] | None, file: str
 ) -> dict[str, str]:
-    """Map field name → source header. Overrides win; then the first alias present."""
+    """Map field name → source header. Overrides win; then the first alias present. The code
+    field may be missing: :func:`mapper.catalog.code_column.choose_code_column` looks at the
+    values then."""
     overrides = dict(overrides or {})
     for field_name, header in overrides.items():
         if field_name not in FIELD_NAMES:
             raise InputError(
                 f"--column names an unknown field '{field_name}'; fields are: "
                 + ", ".join(FIELD_NAMES),
+                file=file,
+            )
+        if field_name in READER_FIELDS:
+            raise InputError(
+                f"--column {field_name}: this field is filled by the reader, not from a column",
                 file=file,
             )
         if header not in headers:
@@ -48,14 +57,7 @@ def resolve_columns(
                 mapping[field.name] = found
                 taken.add(found)
                 break
-    if "code" not in mapping:
-        raise InputError(
-            "no column holds the national code (找不到医保编码列); headers found: "
-            + ", ".join(headers)
-            + ". Name it with --column code=<header>",
-            file=file,
-        )
-    return mapping
+    return mapping  # the code column, when no header names it: code_column.choose_code_column
 
 
 def unique_headers(headers: Sequence[str]) -> list[str]:

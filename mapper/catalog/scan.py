@@ -10,8 +10,10 @@ streamed, so that they raise from :func:`scan_catalog` itself:
 - the header row and delimiter, found as the eager reader finds them;
 - an empty file, a header without data rows, no code column, an unknown ``--column`` header;
 - which column holds the code when several headers could: judged on the first 100,000 rows
-  (:data:`SAMPLE_ROWS`), where the eager reader looks at every row. (Should those rows all be
-  blank, the file is read eagerly, as it is when only the eager reader reads it right.)
+  (:data:`SAMPLE_ROWS`), where the eager reader looks at every row; and, when no header names
+  it, which column's values are national codes, judged on those rows by both readers. (Should
+  those rows all be blank, or hold no code column in a longer file, the file is read eagerly,
+  as it is when only the eager reader reads it right.)
 
 A problem further down (an invalid byte, a ragged row) is raised when the frame is collected;
 :meth:`LazyCatalog.explain` turns it into the InputError read_catalog gives, with its row.
@@ -48,15 +50,17 @@ import pyarrow.parquet as pq
 
 from mapper.batches import Batches, scan_batches
 from mapper.catalog import (
-    _best_code_column,
     canonical_exprs,
     filled_expr,
     read_catalog,
     reader_for,
 )
-from mapper.catalog.columns import resolve_columns
+from mapper.catalog.code_column import choose_code_column
+from mapper.catalog.columns import READER_FIELDS, resolve_columns
 from mapper.catalog.csv_reader import arrow_options, header_layout, ragged_rows_error, read_csv
 from mapper.catalog.parquet_reader import as_text, check_schema, read_parquet
+from mapper.catalog.sheets import ReadReport, SheetRead
+from mapper.catalog.structure import KIND, flag_structure, skipped_rows, source_cells
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
 
@@ -81,7 +85,8 @@ class _TempFile:
 @dataclass
 class LazyCatalog:
     """A catalog to stream: ``records`` are the canonical rows with blank rows kept and
-    flagged in a Boolean ``blank`` column; :meth:`frame` is what ``Catalog.frame`` holds.
+    flagged in a Boolean ``blank`` column, and section and total rows kept and flagged in
+    :data:`~mapper.catalog.structure.KIND`; :meth:`frame` is what ``Catalog.frame`` holds.
 
     Keep it open while its frames are collected: a transcoded file lives as long as it.
     """
@@ -93,10 +98,27 @@ class LazyCatalog:
     blank_rows: int | None = None  # known when read eagerly; else count_blank_rows() counts
     options: dict[str, Any] = field(default_factory=dict, repr=False)  # for read_catalog
     temp: _TempFile | None = field(default=None, repr=False)
+    skipped: pl.DataFrame | None = None  # known when read eagerly; else skipped_rows() reads
+    found_by: dict[str, str] = field(default_factory=dict)  # as Catalog.found_by
+    sheets: list[SheetRead] = field(default_factory=list)  # as Catalog.sheets
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
 
     def frame(self) -> pl.LazyFrame:
-        """The rows without blank ones and without the ``blank`` column."""
-        return self.records.filter(~pl.col("blank")).drop("blank")
+        """The items: the rows without blank and structure rows, nor the columns flagging them."""
+        return self.records.filter(~pl.col("blank") & pl.col(KIND).is_null()).drop("blank", KIND)
+
+    def report(self) -> ReadReport:
+        """As Catalog.report (the skipped rows found in a pass over the file, if not known)."""
+        return ReadReport(
+            self.skipped_rows(), self.sheets, self.skipped_sheets, self.columns, self.found_by
+        )
+
+    def skipped_rows(self) -> pl.DataFrame:
+        """Catalog.skipped: known already, or found in one pass over the file."""
+        if self.skipped is None:
+            cells = source_cells(self.records.collect_schema().names())
+            self.skipped = skipped_rows(self.records, cells).collect()
+        return self.skipped
 
     def count_blank_rows(self) -> int:
         """Catalog.blank_rows: known already, or counted in one pass over the file."""
@@ -185,11 +207,17 @@ def _eager(path: str | Path, options: dict[str, Any]) -> LazyCatalog:
     cat = read_catalog(path, **options)
     return LazyCatalog(
         path=cat.path,
-        records=cat.frame.lazy().with_columns(blank=pl.lit(False)),
+        records=cat.frame.lazy().with_columns(
+            blank=pl.lit(False), **{KIND: pl.lit(None, pl.String)}
+        ),
         columns=cat.columns,
         source=cat.source,
         blank_rows=cat.blank_rows,
         options=options,
+        skipped=cat.skipped,
+        found_by=cat.found_by,
+        sheets=cat.sheets,
+        skipped_sheets=cat.skipped_sheets,
     )
 
 
@@ -201,8 +229,10 @@ def _assemble(
     if found.sample.is_empty():
         raise InputError(NO_DATA, file=file)
     mapping = resolve_columns(found.names, columns, file)
-    if not (columns and "code" in columns):
-        mapping["code"] = _best_code_column(found.sample.head(SAMPLE_ROWS), mapping["code"])
+    whole = found.sample.height <= SAMPLE_ROWS
+    found_by = choose_code_column(found.sample.head(SAMPLE_ROWS), mapping, columns, file, whole)
+    if found_by is None:  # no code column among the first rows: the eager reader judges
+        return None
     if not found.sample.select(filled_expr(found.names).any()).item():
         if found.sample.height <= SAMPLE_ROWS:
             raise InputError(NO_DATA, file=file)
@@ -210,22 +240,35 @@ def _assemble(
     row = next(
         f"__row{i}__" for i in range(len(found.names) + 1) if f"__row{i}__" not in found.names
     )
-    records = _stream(found.names, found.batches, found.first_row, row).select(
-        pl.col(row).alias("row"), *canonical_exprs(found.names, mapping)
-    )
-    # A field is null exactly where its cell is blank, so only the other cells need stripping.
-    others = [c for c in records.collect_schema().names() if c not in ("row", *FIELD_NAMES)]
-    filled = pl.any_horizontal(
-        *(pl.col(name).is_not_null() for name in FIELD_NAMES),
-        *([filled_expr(others)] if others else []),
-    )
+
+    def records(rows: pl.LazyFrame) -> pl.LazyFrame:
+        """Canonical rows, blank and structure rows flagged, from numbered source rows."""
+        canonical = rows.select(pl.col(row).alias("row"), *canonical_exprs(found.names, mapping))
+        # A field is null exactly where its cell is blank, so only the other cells need
+        # stripping.
+        names = canonical.collect_schema().names()
+        others = [c for c in names if c not in ("row", *FIELD_NAMES)]
+        own = [name for name in FIELD_NAMES if name not in READER_FIELDS]
+        filled = pl.any_horizontal(
+            *(pl.col(name).is_not_null() for name in own),
+            *([filled_expr(others)] if others else []),
+        )
+        flagged = canonical.with_columns((~filled).alias("blank"))
+        return flag_structure(flagged, source_cells(names))
+
+    first = records(found.sample.with_columns(pl.lit(0, pl.Int64).alias(row)).lazy())
+    if not first.select((~pl.col("blank") & pl.col(KIND).is_null()).any()).collect().item():
+        if whole:  # headings and totals only, as read_catalog says
+            raise InputError(NO_DATA + "; only section and total rows", file=file)
+        return None
     return LazyCatalog(
         path=file,
-        records=records.with_columns(blank=~filled),
+        records=records(_stream(found.names, found.batches, found.first_row, row)),
         columns=mapping,
         source=found.description,
         options=options,
         temp=found.temp,
+        found_by=found_by,
     )
 
 

@@ -1,7 +1,7 @@
-"""``mapper reference``: import national releases into a store, list, show, diff, impact.
+"""``mapper reference``: import national releases into a store, list, verify, show, diff, impact.
 
 Exit codes: 0 done; 1 the file had rejected rows (import), the code is unknown (show) or the
-new release breaks catalog items (impact); 2 usage or input error.
+new release breaks catalog items (impact); 2 usage or input error, or a damaged store (verify).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from mapper.cli.common import EXIT_FINDINGS, parse_columns, reports_errors
+from mapper.cli.common import EXIT_ERROR, EXIT_FINDINGS, parse_columns, reports_errors
 from mapper.reference.layouts import LAYOUTS
-from mapper.reference.store import default_root, published_dates, read_manifest
+from mapper.reference.manifest import read_manifest
+from mapper.reference.store import default_root
 
 SHOWN_PROBLEMS = 50
 FORMATS = click.Choice(["table", "csv", "json"])
@@ -141,25 +142,44 @@ def import_command(
 @reports_errors
 def list_command(store: Path | None, fmt: str) -> None:
     """List the releases and systems of the store."""
-    data = read_manifest(store or default_root())
-    dates = published_dates(data)
-    default = data.get("default_release")
+    manifest = read_manifest(store or default_root())
     frame = pl.DataFrame(
         [
             {
-                "release": e["release"],
-                "published": dates[e["release"]],
-                "default": e["release"] == default,
-                "system": e["system"],
-                "rows": e.get("rows"),
-                "source_file": e.get("source_file", ""),
-                "imported_at": e.get("imported_at", ""),
+                "release": e.release,
+                "published": manifest.published[e.release],
+                "default": e.release == manifest.default_release,
+                "system": e.system,
+                "rows": e.rows,
+                "source_file": e.source_file,
+                "imported_at": e.imported_at,
             }
-            for e in data.get("entries", [])
+            for e in manifest.entries
         ],
-        schema_overrides={"published": pl.Date},
+        schema_overrides={"published": pl.Date, "rows": pl.Int64},
     )
     emit(frame.sort("release", "system") if frame.height else frame, fmt, "reference releases")
+
+
+@reference_group.command("verify")
+@store_option
+@format_option
+@reports_errors
+def verify_command(store: Path | None, fmt: str) -> None:
+    """Check every file of every release against the SHA-256 the manifest names."""
+    from mapper.reference.integrity import verify_store
+
+    root = store or default_root()
+    report = verify_store(root)
+    emit(report, fmt, f"{root}: {report.height} files")
+    bad = report.filter(~pl.col("ok"))
+    if bad.height:
+        click.echo(
+            f"mapper: error: {root}: {bad.height} of {report.height} files damaged "
+            "(参考库文件损坏); re-import those releases or restore the store",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
 
 
 @reference_group.command("show")

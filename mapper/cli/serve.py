@@ -30,6 +30,20 @@ import click
     help="Uploads and results are deleted this long after the upload.",
 )
 @click.option(
+    "--job-memory-mb",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Memory one check may use; past it the check is stopped and its job fails.",
+)
+@click.option(
+    "--job-timeout-minutes",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Time one check may take; past it the check is stopped and its job fails.",
+)
+@click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for job files (default: <temp>/mapper-web).",
@@ -44,6 +58,8 @@ def serve(
     port: int,
     max_upload_mb: int,
     retention_minutes: int,
+    job_memory_mb: int,
+    job_timeout_minutes: float,
     root: Path | None,
     reference: Path | None,
 ) -> None:
@@ -52,6 +68,7 @@ def serve(
         import uvicorn
 
         from mapper.web.app import Settings, create_app
+        from mapper.web.worker import Limits
     except ImportError as exc:
         raise click.ClickException(
             f"mapper serve needs the web extra ({exc.name} is missing): pip install 'mapper[web]'"
@@ -60,6 +77,7 @@ def serve(
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         retention_seconds=retention_minutes * 60.0,
         reference=reference,
+        limits=Limits(memory_mb=job_memory_mb, seconds=job_timeout_minutes * 60),
     )
     if root is not None:
         settings.root = root

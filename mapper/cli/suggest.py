@@ -14,7 +14,7 @@ from mapper.suggest.apply import apply_review
 from mapper.suggest.review import add_status, write_review
 
 SHOWN = ("row", "item_name", "rank", "code", "score", "matched_on", "cand_name", "cand_spec",
-         "differed", "status")  # fmt: skip
+         "cand_package", "differed", "status", "decide_by")  # fmt: skip
 
 
 def _date(value: Any) -> Any:
@@ -83,6 +83,7 @@ def suggest(
         f"{items} items need a code; {firsts.height} have candidates"
         + "".join(f"; {n} first by {how}" for how, n in counts)
         + f"; {firsts.filter(pl.col('status') == 'auto').height} auto"
+        + f"; {firsts.filter(pl.col('status') == 'ambiguous').height} ambiguous (see tie)"
     )
     if out is not None:
         write_review(frame, out)
@@ -130,7 +131,11 @@ def apply(
     catalog: Path, review: Path, out: Path, accept_auto: bool, memory: Path | None,
     reference: Path | None, as_of: Any, encoding: str | None, sheet: str | None,
 ) -> None:  # fmt: skip
-    """Write CATALOG with the codes approved in REVIEW filled in, then re-check it."""
+    """Write CATALOG with the codes approved in REVIEW filled in, then re-check it.
+
+    Every approved code is checked first. An XLSX catalog written to .xlsx keeps its sheets,
+    title rows, merged cells and formats; a CSV written to .csv keeps its encoding and columns.
+    """
     done = apply_review(
         catalog, review, out, reference=reference, accept_auto=accept_auto, memory=memory,
         as_of=_date(as_of), encoding=encoding, sheet=sheet,

@@ -6,14 +6,10 @@ from pathlib import Path
 
 import polars as pl
 
+from mapper.reference.integrity import verify_entries
+from mapper.reference.manifest import read_manifest
 from mapper.reference.schema import conform
-from mapper.reference.store import (
-    ManifestEntry,
-    default_root,
-    published_dates,
-    read_manifest,
-    release_order,
-)
+from mapper.reference.store import default_root, release_order
 
 
 def code_history(code: str, store: str | Path | None = None) -> pl.DataFrame:
@@ -23,13 +19,11 @@ def code_history(code: str, store: str | Path | None = None) -> pl.DataFrame:
     but not the code are not listed; an empty frame means no release ever held it.
     """
     root = Path(store) if store is not None else default_root()
-    data = read_manifest(root)
-    dates = published_dates(data)
+    manifest = read_manifest(root)
+    dates = manifest.published
     key = code.strip().upper()
-    entries = sorted(
-        (ManifestEntry.from_json(e) for e in data.get("entries", [])),
-        key=lambda e: release_order(e.release, dates[e.release]),
-    )
+    entries = sorted(manifest.entries, key=lambda e: release_order(e.release, dates[e.release]))
+    verify_entries(root, entries)
     frames = [
         conform(pl.scan_parquet(root / e.path).filter(pl.col("code") == key)).select(
             pl.lit(e.release).alias("release"),

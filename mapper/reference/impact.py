@@ -18,7 +18,8 @@ import polars as pl
 from mapper import api
 from mapper.catalog import Catalog, read_catalog
 from mapper.engine import today
-from mapper.reference.store import default_root, load_reference, published_dates, read_manifest
+from mapper.reference.manifest import read_manifest
+from mapper.reference.store import default_root, load_reference
 from mapper.result import CheckResult
 
 IMPACT_SCHEMA = {
@@ -129,7 +130,7 @@ def release_impact(
     """
     root = Path(store) if store is not None else default_root()
     if as_of is None:
-        as_of = published_dates(read_manifest(root)).get(new) or today()
+        as_of = read_manifest(root).published.get(new) or today()
     cat = (
         catalog
         if isinstance(catalog, Catalog)

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from mapper.errors import InputError
 from mapper.reference.layouts import LAYOUTS
+from mapper.reference.manifest import Manifest, ManifestEntry
 from mapper.reference.release_file import read_release
-from mapper.reference.store import ManifestEntry, default_root, published_dates, release_date
+from mapper.reference.store import default_root, release_date
 from mapper.reference.validate import validate
 from mapper.reference.writing import open_store, write_system_file
 
@@ -46,8 +46,8 @@ class ImportResult:
         return int(self.problems.get_column("row").n_unique())
 
 
-def _published(release: str, published: date | None, data: dict[str, Any]) -> date | None:
-    known = published_dates(data)
+def _published(release: str, published: date | None, manifest: Manifest) -> date | None:
+    known = manifest.published
     if release in known:
         current = known[release]
         if published is not None and current is not None and published != current:
@@ -87,15 +87,16 @@ def import_release(
     if not re.fullmatch(RELEASE_NAME, release):
         raise InputError(f"'{release}' is not a release name (letters, digits, '.', '-', '_')")
     root = Path(store) if store is not None else default_root()
-    data = open_store(root)
-    if not replace and any(
-        (e["release"], e["system"]) == (release, system) for e in data.get("entries", [])
-    ):
-        raise InputError(
-            f"already holds {system} of release {release}; pass --replace to overwrite it",
-            file=str(root),
-        )
-    day = _published(release, published, data)
+
+    def settle(manifest: Manifest) -> date | None:
+        if not replace and manifest.find(release, system) is not None:
+            raise InputError(
+                f"already holds {system} of release {release}; pass --replace to overwrite it",
+                file=str(root),
+            )
+        return _published(release, published, manifest)
+
+    settle(open_store(root))  # fail fast, before reading the file; again under the lock
     file = read_release(path, system, encoding=encoding, sheet=sheet)
     name = Path(path).name
     records, problems = validate(file, source=f"nhsa:{name}")
@@ -111,6 +112,6 @@ def import_release(
     if (problems.height and not skip_bad_rows) or records.is_empty():
         return result
     result.entry = write_system_file(
-        root, records, release=release, system=system, source_file=name, published=day
+        root, records, release=release, system=system, source_file=name, settle=settle
     )
     return result

@@ -4,50 +4,36 @@ Layout (``reference_codes/`` ships the default store)::
 
     manifest.json                 {"format": 1, "default_release": ..., "entries": [...],
                                    "releases": {"<release>": {"published": "YYYY-MM-DD"}}}
-    <release>/<system>.parquet    one file per code system of that release
+    <release>/<system>-<hash>.parquet   one file per code system of that release, named by
+                                  the first 16 hex digits of its SHA-256 (the shipped store's
+                                  files are plain ``<system>.parquet``; the manifest names each)
 
 A release may hold only some systems. The release *in force* on a date is chosen per system:
 the newest release published on or before that date that holds the system. A release without
 a ``published`` date (like the shipped 2026-11, built before releases had dates) counts as in
 force since always, so it is the base every dated release supersedes.
+
+Opening a release verifies each of its files against the manifest
+(:mod:`~mapper.reference.integrity`); writing is :mod:`~mapper.reference.writing`'s job.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from mapper.errors import InputError
+from mapper.reference.integrity import verify_entries
+from mapper.reference.manifest import MANIFEST, ManifestEntry, read_manifest
 from mapper.reference.schema import conform
 
-MANIFEST = "manifest.json"
 ENV_VAR = "MAPPER_REFERENCE"
-
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    """One Parquet file of the store."""
-
-    release: str
-    system: str
-    path: str
-    rows: int
-    sha256: str = ""
-    source_file: str = ""
-    imported_at: str = ""
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ManifestEntry:
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
 
 
 @dataclass
@@ -94,32 +80,6 @@ def default_root() -> Path:
     return next((p for p in shipped if (p / MANIFEST).is_file()), shipped[0])
 
 
-def read_manifest(root: Path) -> dict[str, Any]:
-    path = root / MANIFEST
-    if not path.exists():
-        raise InputError(
-            "is not a reference store: manifest.json is missing (参考库缺少manifest.json); "
-            'name a store with --reference DIR, $MAPPER_REFERENCE=DIR or reference = "DIR" '
-            "in [tool.mapper] / mapper.toml",
-            file=str(root),
-        )
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"manifest.json is not valid JSON: {exc}", file=str(root)) from None
-    return data
-
-
-def published_dates(data: dict[str, Any]) -> dict[str, date | None]:
-    """Each release of a manifest and the date it is in force from (None: since always)."""
-    listed = data.get("releases") or {}
-    out: dict[str, date | None] = {}
-    for e in data.get("entries", []):
-        text = (listed.get(e["release"]) or {}).get("published")
-        out[e["release"]] = date.fromisoformat(text) if text else None
-    return out
-
-
 def release_date(release: str) -> date | None:
     """The date a release name spells: ``2026-12`` → 2026-12-01, ``2026-12-15``; else None."""
     m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", release)
@@ -138,26 +98,22 @@ def release_order(release: str, published: date | None) -> tuple[date, str]:
 
 def releases(root: Path | None = None) -> list[str]:
     """The releases a store holds, oldest first."""
-    data = read_manifest(root or default_root())
-    return sorted({e["release"] for e in data.get("entries", [])})
+    return read_manifest(root or default_root()).releases
 
 
 def load_reference(root: str | Path | None = None, release: str | None = None) -> Reference:
     """Open one release of a reference store (default: the shipped store's default release)."""
     base = Path(root) if root is not None else default_root()
-    data = read_manifest(base)
-    entries = [ManifestEntry.from_json(e) for e in data.get("entries", [])]
-    known = sorted({e.release for e in entries})
-    chosen = release or data.get("default_release") or (known[-1] if known else None)
-    picked = [e for e in entries if e.release == chosen]
+    manifest = read_manifest(base)
+    known = manifest.releases
+    chosen = release or manifest.default_release or (known[-1] if known else None)
+    picked = [e for e in manifest.entries if e.release == chosen]
     if not picked:
         raise InputError(
             f"has no release '{chosen}'; releases are: " + (", ".join(known) or "none"),
             file=str(base),
         )
-    for e in picked:
-        if not (base / e.path).exists():
-            raise InputError(f"manifest lists {e.path} but the file is missing", file=str(base))
+    verify_entries(base, picked)
     return Reference(root=base, release=str(chosen), entries=picked)
 
 
@@ -166,11 +122,10 @@ def reference_in_force(root: str | Path | None, as_of: date) -> Reference:
     before that date that holds the system (undated releases count as in force since always).
     """
     base = Path(root) if root is not None else default_root()
-    data = read_manifest(base)
-    published = published_dates(data)
-    entries = [ManifestEntry.from_json(e) for e in data.get("entries", [])]
+    manifest = read_manifest(base)
+    published = manifest.published
     chosen: dict[str, ManifestEntry] = {}
-    for e in entries:
+    for e in manifest.entries:
         day = published[e.release]
         if day is not None and day > as_of:
             continue
@@ -184,9 +139,7 @@ def reference_in_force(root: str | Path | None, as_of: date) -> Reference:
         first = f"; the first is published {dated[0]}" if dated else ""
         raise InputError(f"has no release in force on {as_of}{first}", file=str(base))
     picked = list(chosen.values())
-    for e in picked:
-        if not (base / e.path).exists():
-            raise InputError(f"manifest lists {e.path} but the file is missing", file=str(base))
+    verify_entries(base, picked)
     names = sorted({e.release for e in picked})
     label = (
         names[0]

@@ -1,4 +1,12 @@
-"""``apply``: write a catalog with reviewed codes filled in, every original row and column kept."""
+"""``apply``: the hospital's own file with the reviewed codes filled in, nothing else changed.
+
+Order: read the catalog and the review, pick the approved codes (and auto ones with
+``accept_auto``), check every one (shape, and existence where the reference has the system:
+:mod:`mapper.suggest.validate`) and that each names a row the catalog still has, with the same
+item id; only then write (:mod:`mapper.suggest.fill`), re-check the written file and add the
+approvals to the mapping memory. Any problem before writing stops with one line naming the
+review file's line; nothing is written.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +17,14 @@ from pathlib import Path
 import polars as pl
 
 from mapper.api import check
-from mapper.catalog import READERS, Catalog, read_catalog
+from mapper.catalog import Catalog, read_catalog
 from mapper.errors import InputError
-from mapper.reference import Reference
+from mapper.reference import Reference, load_reference
 from mapper.result import CheckResult
+from mapper.suggest.fill import Target, fill_workbook, filler_for
 from mapper.suggest.memory import load_memory, remember, save_memory
 from mapper.suggest.review import chosen_codes, read_review
+from mapper.suggest.validate import validated_codes
 
 WRITABLE = (".csv", ".xlsx", ".parquet")
 
@@ -29,19 +39,6 @@ class Applied:
     memory_size: int | None = None
 
 
-def original_table(
-    cat: Catalog, encoding: str | None, sheet: str | None
-) -> tuple[pl.DataFrame, int]:
-    """The catalog file as read, before any renaming (blank rows included, so row numbers
-    are the file's), and the spreadsheet row number of its first data row.
-    """
-    path = Path(cat.path)
-    table, _source, first_row = READERS[path.suffix.lower()](path, encoding=encoding, sheet=sheet)
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    return frame, first_row
-
-
 def apply_review(
     catalog: str | Path,
     review: str | Path | pl.DataFrame,
@@ -54,51 +51,34 @@ def apply_review(
     encoding: str | None = None,
     sheet: str | None = None,
 ) -> Applied:
-    """Fill the approved codes of ``review`` into ``catalog``, write ``out`` (CSV UTF-8 with
-    BOM, XLSX or Parquet) and check the result. With ``memory``, approved mappings are added to
-    that mapping-memory file.
+    """Fill the approved codes of ``review`` into ``catalog`` and write ``out``: an XLSX
+    workbook or CSV file keeps its own form (other sheets, title rows, merged cells, formats;
+    encoding, delimiter, column order), other combinations are written as a table (CSV UTF-8
+    with BOM, XLSX or Parquet). Then ``out`` is checked; with ``memory``, the approved mappings
+    (with reviewer and note) are added to that mapping-memory file.
     """
     out_path = Path(out)
     if out_path.suffix.lower() not in WRITABLE:
         raise InputError("--out must end in " + ", ".join(WRITABLE), file=str(out_path))
+    if out_path.resolve() == Path(catalog).resolve():
+        raise InputError("--out must not be the catalog itself", file=str(out_path))
     cat = read_catalog(catalog, encoding=encoding, sheet=sheet)
+    ref = reference if isinstance(reference, Reference) else load_reference(reference)
+    review_file = None if isinstance(review, pl.DataFrame) else str(review)
     frame = review if isinstance(review, pl.DataFrame) else read_review(review)
-    chosen = chosen_codes(frame, accept_auto)
-    known = cat.frame.select("row", pl.col("item_id").alias("_cat_item_id"))
-    matched = chosen.join(known, on="row", how="left")
-    stray = matched.filter(
-        pl.col("_cat_item_id").is_null() & ~pl.col("row").is_in(cat.frame["row"].implode())
+    try:
+        chosen = validated_codes(chosen_codes(frame, accept_auto), ref, review_file)
+    except InputError as exc:
+        raise InputError(exc.detail, file=review_file, row=exc.row, column=exc.column) from None
+    _check_rows(chosen, cat, review_file)
+    target = _target(cat, encoding, sheet)
+    codes = dict(chosen.unique("row", keep="last").select("row", "code").iter_rows())
+    filler = filler_for(target.path, out_path)
+    filler(target, codes, out_path)
+    # A kept workbook still has its other sheets: re-check the one that was read.
+    result = check(
+        out_path, ref, as_of=as_of, sheet=target.sheet if filler is fill_workbook else None
     )
-    if not stray.is_empty():
-        raise InputError(
-            "the review names a row the catalog does not have", row=int(stray["row"][0])
-        )
-    moved = matched.filter(
-        pl.col("item_id").is_not_null()
-        & pl.col("_cat_item_id").is_not_null()
-        & (pl.col("item_id") != pl.col("_cat_item_id").str.strip_chars())
-    )
-    if not moved.is_empty():
-        raise InputError(
-            "the review's item id differs from the catalog's on this row "
-            "(was the catalog re-sorted since the review was made?)",
-            row=int(moved["row"][0]),
-        )
-    table, first_row = original_table(cat, encoding, sheet)
-    header = cat.columns["code"]
-    fills = chosen.unique("row", keep="last", maintain_order=True).select(
-        pl.col("row").cast(pl.Int64).alias("_row"), pl.col("code").alias("_new_code")
-    )
-    written = (
-        table.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("_row"))
-        .join(fills, on="_row", how="left", maintain_order="left")
-        .with_columns(
-            pl.coalesce("_new_code", pl.col(header).cast(pl.String).fill_null("")).alias(header)
-        )
-        .drop("_row", "_new_code")
-    )
-    write_catalog(written, out_path)
-    result = check(out_path, reference, as_of=as_of, sheet=None)
     size = None
     if memory is not None:
         approved = chosen.join(
@@ -110,12 +90,40 @@ def apply_review(
     return Applied(out=out_path, filled=chosen.height, result=result, memory_size=size)
 
 
-def write_catalog(frame: pl.DataFrame, path: Path) -> None:
-    """Write a catalog frame by suffix: CSV (UTF-8 with BOM), XLSX (text cells) or Parquet."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        frame.write_parquet(path)
-    elif suffix == ".xlsx":
-        frame.write_excel(path, autofit=True)
-    else:
-        frame.write_csv(path, include_bom=True)
+def _check_rows(chosen: pl.DataFrame, cat: Catalog, file: str | None) -> None:
+    """Every chosen row is a catalog row, with the item id the review saw."""
+    known = cat.frame.select("row", pl.col("item_id").alias("_cat_item_id"))
+    matched = chosen.join(known, on="row", how="left")
+    stray = matched.filter(~pl.col("row").is_in(cat.frame["row"].implode())).sort("line")
+    if not stray.is_empty():
+        raise InputError(
+            f"the review names catalog row {int(stray['row'][0])}, which the catalog does not have",
+            file=file,
+            row=int(stray["line"][0]),
+            column="row",
+        )
+    moved = matched.filter(
+        pl.col("item_id").is_not_null()
+        & pl.col("_cat_item_id").is_not_null()
+        & (pl.col("item_id") != pl.col("_cat_item_id").str.strip_chars())
+    ).sort("line")
+    if not moved.is_empty():
+        raise InputError(
+            f"the review's item id differs from the catalog's on row {int(moved['row'][0])} "
+            "(was the catalog re-sorted since the review was made?)",
+            file=file,
+            row=int(moved["line"][0]),
+            column="item_id",
+        )
+
+
+def _target(cat: Catalog, encoding: str | None, sheet: str | None) -> Target:
+    """What the fillers need to find the cells read_catalog read."""
+    read_sheet = cat.source.removeprefix("xlsx:") if cat.source.startswith("xlsx:") else sheet
+    return Target(
+        path=Path(cat.path),
+        sheet=read_sheet,
+        code_header=cat.columns.get("code"),
+        headers=tuple(cat.columns.values()),
+        encoding=encoding,
+    )

@@ -18,18 +18,22 @@ from mapper.suggest.candidates import PAIR_SCHEMA, exact_pairs, fuzzy_pairs
 from mapper.suggest.index import DISPLAY, ITEM_SYSTEMS, ReferenceIndex, build_index
 from mapper.suggest.keys import KEY_COLUMNS, add_keys
 from mapper.suggest.memory import load_memory, memory_pairs
-from mapper.suggest.score import FIELDS, evidence, field_scores, weighted
+from mapper.suggest.score import FIELDS, agrees_everywhere, evidence, field_scores, weighted
+from mapper.suggest.ties import mark_ties
 
-EXACT_FLOOR = 0.9  # exact-key and memory candidates score in [0.9, 1]; fuzzy ones in [0, 0.9]
+EXACT_WEIGHT = 0.05  # share of the score given to agreement as written (see rank_candidates)
 TIERS = {"memory": 0, "exact": 1, "fuzzy": 2}
 ITEM_COLUMNS = ("row", "item_id", "name", "trade_name", "spec", "dosage_form", "manufacturer",
-                "approval_no", "base_code", "unit", "code", "line_type")  # fmt: skip
+                "approval_no", "base_code", "unit", "unit_price", "quantity", "code",
+                "line_type")  # fmt: skip
 
 # The frame ``suggest`` returns: one row per item and candidate.
 SUGGESTION_COLUMNS = (
     "row", "item_id", "item_name", "item_spec", "item_dosage_form", "item_manufacturer",
-    "item_approval_no", "item_code", "problem", "rank", "code", "score", "matched_on",
-    "agreed", "differed", *(f"{f}_score" for f in FIELDS), "cand_name", "cand_spec",
+    "item_approval_no", "item_code", "item_unit_price", "item_quantity", "value", "problem",
+    "rank", "code", "score", "matched_on",
+    "agreed", "differed", "agrees", "tied", "decide_by", "tie", *(f"{f}_score" for f in FIELDS),
+    "exact_score", "cand_name", "cand_spec",
     "cand_dosage_form", "cand_package", "cand_manufacturer", "cand_approval_no",
     "cand_market_status",
 )  # fmt: skip
@@ -93,10 +97,15 @@ def prepare_items(frame: pl.DataFrame) -> pl.DataFrame:
 def rank_candidates(
     items: pl.DataFrame, pairs: pl.DataFrame, index: ReferenceIndex, k: int
 ) -> pl.DataFrame:
-    """Score every pair, order each item's candidates and keep the top ``k``.
+    """Score every pair, order each item's candidates, mark ties and keep the top ``k`` (and
+    every candidate tied with the first, so a reviewer sees all they must choose from).
 
     Memory candidates come first, then exact-key ones, then fuzzy ones; within a tier by
-    score, then by market status (上市 first) and code.
+    score. **score = 0.95·similarity + 0.05·exact**: 1.0 when every field the line carries
+    agrees and is written exactly as the record writes it; exact agreement outranks agreement
+    after folding. Candidates of one tier with the same score cannot be told apart: they are
+    marked (:mod:`mapper.suggest.ties`) and ordered by market status (上市 first) and code only
+    for display.
     """
     tiered = (
         pairs.with_columns(
@@ -114,24 +123,38 @@ def rank_candidates(
     joined = tiered.join(
         items.select("iid", *[pl.col(c).alias(f"i_{c}") for c in i_cols]), on="iid"
     ).join(index.records.select("rid", *[pl.col(c).alias(f"r_{c}") for c in r_cols]), on="rid")
-    scored = weighted(field_scores(joined))
-    sim = pl.col("similarity")
-    return (
-        scored.with_columns(
-            score=pl.when(pl.col("tier") < TIERS["fuzzy"])
-            .then(EXACT_FLOOR + (1 - EXACT_FLOOR) * sim)
-            .otherwise(EXACT_FLOOR * sim)
-            .round(4),
-            matched_on=pl.col("matched_on").fill_null("fuzzy"),
-        )
+    scored = weighted(field_scores(joined)).with_columns(
+        score=(
+            (1 - EXACT_WEIGHT) * pl.col("similarity")
+            + EXACT_WEIGHT * pl.col("exact_score").fill_null(0.0)
+        ).round(4),
+        matched_on=pl.col("matched_on").fill_null("fuzzy"),
+        agrees=agrees_everywhere(),
+    )
+    # Agreement as written breaks ties between one maker's records (its packagings and spec
+    # texts), not between makers: where candidates agreeing equally after folding come from
+    # different makers, how the spec is written is a coincidence, and the group stays tied.
+    folded = ["iid", "tier", pl.col("similarity").round(4)]
+    spans_makers = pl.col("r_mfr_key").n_unique().over(folded) > 1
+    scored = scored.with_columns(
+        tie_key=pl.when(spans_makers).then(pl.col("similarity").round(4)).otherwise("score")
+    )
+    ordered = (
+        mark_ties(scored, index.records)
         .join(index.records.select("rid", "market_rank"), on="rid")
         .sort(
             ["iid", "tier", "score", "market_rank", "r_code"],
             descending=[False, False, True, False, False],
         )
-        .group_by("iid", maintain_order=True)
-        .head(k)
-        .with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("iid"))
+    )
+    position = pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("iid")
+    with_first = (
+        (pl.col("tier") == pl.col("tier").first())
+        & (pl.col("tie_key") == pl.col("tie_key").first())
+    ).over("iid")
+    return (
+        ordered.with_columns(rank=position)
+        .filter((pl.col("rank") <= k) | (with_first & pl.col("tied").is_not_null()))
         .with_columns(**evidence())
     )
 
@@ -185,6 +208,19 @@ def suggest(
     return present(items, ranked, index)
 
 
+def value_at_stake() -> pl.Expr:
+    """``value``: unit price × quantity where the catalog has both, else the price (what a
+    reviewer should start from); null where the catalog has no price."""
+    price = _number("unit_price")
+    return pl.coalesce(price * _number("quantity"), price).round(2).alias("value")
+
+
+def _number(column: str) -> pl.Expr:
+    """A catalog text column as a number (``1,234.50`` → 1234.5), null where it is none."""
+    text = pl.col(column).cast(pl.String).str.replace_all(r"[,，\s¥￥元]", "")
+    return text.cast(pl.Float64, strict=False)
+
+
 def present(items: pl.DataFrame, ranked: pl.DataFrame, index: ReferenceIndex) -> pl.DataFrame:
     """The public frame: item values, candidate, scores and evidence, in item then rank order."""
     cand = index.records.select(
@@ -195,13 +231,15 @@ def present(items: pl.DataFrame, ranked: pl.DataFrame, index: ReferenceIndex) ->
         "row",
         "item_id",
         *[pl.col(c).alias(f"item_{c}") for c in
-          ("name", "spec", "dosage_form", "manufacturer", "approval_no", "code")],
+          ("name", "spec", "dosage_form", "manufacturer", "approval_no", "code", "unit_price",
+           "quantity")],
+        value_at_stake(),
         "problem",
     )  # fmt: skip
     body = ranked.select(
         "iid", "rid", "rank", code="r_code", score="score", matched_on="matched_on",
-        agreed="agreed", differed="differed", **{f"{f}_score": pl.col(f"{f}_score").round(3)
-                                                 for f in FIELDS},
+        agreed="agreed", differed="differed", agrees="agrees", tied="tied", decide_by="decide_by",
+        tie="tie", **{f"{f}_score": pl.col(f"{f}_score").round(3) for f in (*FIELDS, "exact")},
     ).join(cand, on="rid", how="left")  # fmt: skip
     return (
         item_view.join(body, on="iid", how="left")

@@ -4,6 +4,8 @@ Both sides get the same columns so every later step compares like with like:
 ``nkey`` (name), ``gkey`` (a second name: the record's generic name or the item's trade name),
 ``spec_core``/``strength``/``strength_dim``/``pack``, ``form_key``, ``mfr_key``, ``appr_key``
 (批准文号 / 注册证编号 core) and ``gtin`` (本位码 or UDI-DI, only when its check digit holds).
+``name_text``, ``spec_text``, ``form_text`` and ``mfr_text`` are the values as written, only
+white space removed: the exact textual agreement that outranks agreement after folding.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from mapper.suggest.spec import package_count, spec_parts
 
 KEY_COLUMNS = (
     "nkey", "gkey", "spec_core", "strength", "strength_dim", "pack", "form_key", "mfr_key",
-    "appr_key", "gtin", "unit_key",
+    "appr_key", "gtin", "unit_key", *(f"{f}_text" for f in ("name", "spec", "form", "mfr")),
 )  # fmt: skip
 
 
@@ -42,11 +44,22 @@ def add_keys(frame: pl.DataFrame, *, second_name: str, package: str | None = Non
     """
     spec = pl.col("spec")
     exprs: list[pl.Expr] = [
-        *_distinct(frame, "name", {"nkey": name_key(pl.col("name"))}),
+        *_distinct(frame, "name", {"nkey": name_key(pl.col("name")), "name_text": _text("name")}),
         *_distinct(frame, second_name, {"gkey": name_key(pl.col(second_name))}),
         *_distinct(frame, "spec", spec_parts(spec)),
-        *_distinct(frame, "dosage_form", {"form_key": dosage_form_key(pl.col("dosage_form"))}),
-        *_distinct(frame, "manufacturer", {"mfr_key": manufacturer_key(pl.col("manufacturer"))}),
+        *_distinct(
+            frame,
+            "dosage_form",
+            {"form_key": dosage_form_key(pl.col("dosage_form")), "form_text": _text("dosage_form")},
+        ),
+        *_distinct(
+            frame,
+            "manufacturer",
+            {
+                "mfr_key": manufacturer_key(pl.col("manufacturer")),
+                "mfr_text": _text("manufacturer"),
+            },
+        ),
         *_distinct(frame, "approval_no", {"_appr": _approval_text(pl.col("approval_no"))}),
         *_distinct(frame, "base_code", {"_digits": digits(pl.col("base_code"))}),
         *_distinct(frame, "unit", {"unit_key": base_key(pl.col("unit"))}),
@@ -75,3 +88,9 @@ APPROVAL_CORE = r"([A-Z]?[0-9]{8,})"
 
 def _approval_text(expr: pl.Expr) -> pl.Expr:
     return expr.str.normalize("NFKC").str.to_uppercase().str.replace_all(r"\s+", "")
+
+
+def _text(column: str) -> pl.Expr:
+    """The value as written, only white space removed (null when empty)."""
+    out = pl.col(column).str.replace_all(r"\s+", "")
+    return pl.when(out.str.len_chars() > 0).then(out)

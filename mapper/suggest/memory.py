@@ -2,8 +2,10 @@
 
 One row per approved mapping, keyed on the item's normalised name, spec, manufacturer and
 approval number (so ``阿莫西林胶囊 0.25g*24粒 修正药业`` and ``阿莫西林胶囊（0.25克*24粒）
-修正药业集团股份有限公司`` share a key). Stored as Parquet or CSV (UTF-8 with BOM) by suffix;
-a later approval of the same key replaces the earlier one.
+修正药业集团股份有限公司`` share a key), with who approved it (``reviewer``), their ``note`` and
+the date (``approved_on``). Stored as Parquet or CSV (UTF-8 with BOM) by suffix, written to a
+temporary file and renamed into place, so a crash never leaves half a memory; a later approval
+of the same key replaces the earlier one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import polars as pl
 
 from mapper.errors import InputError
 from mapper.normalize import approval_key, manufacturer_key, name_key, spec_key
+from mapper.suggest.files import atomic_path
 
 MEMORY_SCHEMA = {
     "key": pl.String,
@@ -24,6 +27,8 @@ MEMORY_SCHEMA = {
     "manufacturer": pl.String,
     "approval_no": pl.String,
     "approved_on": pl.String,
+    "reviewer": pl.String,
+    "note": pl.String,
 }
 
 
@@ -56,20 +61,21 @@ def load_memory(path: str | Path | None) -> pl.DataFrame:
             "is not a mapping memory: missing column(s) " + ", ".join(sorted(missing)),
             file=str(p),
         )
-    return frame.select(
-        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
-        for c, t in MEMORY_SCHEMA.items()
-    )
+    return conform(frame)
 
 
 def remember(memory: pl.DataFrame, approved: pl.DataFrame) -> pl.DataFrame:
     """``memory`` with the approved ``(name, spec, manufacturer, approval_no, code)`` rows
-    added; a new approval of a key replaces the old one.
+    (and ``reviewer`` and ``note`` where given) added, dated today; a new approval of a key
+    replaces the old one.
     """
     today = dt.date.today().isoformat()
-    text = ("name", "spec", "manufacturer", "approval_no", "code")
+    text = ("name", "spec", "manufacturer", "approval_no", "code", "reviewer", "note")
     new = (
-        approved.with_columns(pl.col(c).cast(pl.String) for c in text)
+        approved.with_columns(
+            (pl.col(c) if c in approved.columns else pl.lit(None)).cast(pl.String).alias(c)
+            for c in text
+        )
         .select(
             key=memory_key(),
             code=pl.col("code"),
@@ -78,19 +84,31 @@ def remember(memory: pl.DataFrame, approved: pl.DataFrame) -> pl.DataFrame:
             manufacturer=pl.col("manufacturer"),
             approval_no=pl.col("approval_no"),
             approved_on=pl.lit(today),
+            reviewer=pl.col("reviewer").replace("", None),
+            note=pl.col("note").replace("", None),
         )
         .cast(MEMORY_SCHEMA)  # type: ignore[arg-type]
     )
-    return pl.concat([memory, new]).unique("key", keep="last", maintain_order=True)
+    return pl.concat([conform(memory), new]).unique("key", keep="last", maintain_order=True)
+
+
+def conform(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in the memory schema: a memory written before reviewer and note were kept has
+    them null."""
+    return frame.select(
+        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
+        for c, t in MEMORY_SCHEMA.items()
+    )
 
 
 def save_memory(memory: pl.DataFrame, path: str | Path) -> Path:
-    """Write the memory (Parquet for .parquet/.pq, else CSV UTF-8 with BOM)."""
+    """Write the memory (Parquet for .parquet/.pq, else CSV UTF-8 with BOM), atomically."""
     p = Path(path)
-    if p.suffix.lower() in {".parquet", ".pq"}:
-        memory.write_parquet(p)
-    else:
-        memory.write_csv(p, include_bom=True)
+    with atomic_path(p) as tmp:
+        if p.suffix.lower() in {".parquet", ".pq"}:
+            memory.write_parquet(tmp)
+        else:
+            memory.write_csv(tmp, include_bom=True)
     return p
 
 

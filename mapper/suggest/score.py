@@ -26,6 +26,8 @@ WEIGHTS: dict[str, float] = {
 }
 # fmt: on
 FIELDS = tuple(WEIGHTS)
+# Fields compared as written (white space removed only) for ``exact_score``.
+TEXTS = ("name", "spec", "form", "mfr")
 
 Scorer = Callable[..., Any]
 
@@ -107,12 +109,32 @@ def field_scores(pairs: pl.DataFrame) -> pl.DataFrame:
 
 
 def weighted(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Add ``similarity``: the weighted mean of the field scores the item has."""
+    """Add ``similarity`` (the weighted mean of the field scores the item has) and
+    ``exact_score`` (the share of the item's name, spec, form and maker that the record
+    writes the same way, white space aside: ``每袋装12g`` = ``每袋装12g`` but not ``12g``).
+    """
     num = pl.sum_horizontal(pl.col(f"{f}_score").fill_null(0.0) * w for f, w in WEIGHTS.items())
     den = pl.sum_horizontal(
         pl.col(f"{f}_score").is_not_null().cast(pl.Float64) * w for f, w in WEIGHTS.items()
     )
-    return pairs.with_columns(similarity=num / den)
+    carried = pl.sum_horizontal(pl.col(f"i_{t}_text").is_not_null().cast(pl.Float64) for t in TEXTS)
+    same = pl.sum_horizontal(
+        (pl.col(f"i_{t}_text") == pl.col(f"r_{t}_text")).fill_null(False).cast(pl.Float64)
+        for t in TEXTS
+    )
+    return pairs.with_columns(
+        similarity=num / den, exact_score=pl.when(carried > 0).then(same / carried)
+    )
+
+
+def agrees_everywhere() -> pl.Expr:
+    """True where every field the item carries agrees (scores at least ``AGREE``); the item's
+    own failing code is evidence, not a field to agree on."""
+    return pl.all_horizontal(
+        pl.col(f"{f}_score").is_null() | (pl.col(f"{f}_score") >= AGREE)
+        for f in FIELDS
+        if f != "code"
+    )
 
 
 def evidence() -> dict[str, pl.Expr]:

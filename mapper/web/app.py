@@ -2,8 +2,9 @@
 
 The upload is the request body itself (``POST /api/jobs?name=…&policy=…&as_of=…``), sent by
 the page with XMLHttpRequest so the browser shows upload progress; the server streams it to the
-job directory in chunks and stops at the size limit. The check runs in a worker thread; the page
-polls ``GET /api/jobs/{id}`` for its stage and then opens ``/jobs/{id}``.
+job directory in chunks and stops at the size limit. The check runs in a worker process under a
+memory and a time limit (:mod:`~mapper.web.worker`); the page polls ``GET /api/jobs/{id}``
+for its stage and then opens ``/jobs/{id}``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from mapper.web.uploads import (
     extension,
     human_size,
 )
+from mapper.web.worker import Limits
 from mapper.writers.html import environment
 
 CHUNK_HEAD = 8192  # bytes kept to check the file's magic number
@@ -49,7 +51,8 @@ SECURITY_HEADERS = [
 
 @dataclass
 class Settings:
-    """Limits and places. Defaults: 50 MB uploads, results kept one hour."""
+    """Limits and places. Defaults: 50 MB uploads, results kept one hour, each check in its
+    own process with at most 2 GB of memory and 10 minutes (:class:`~mapper.web.worker.Limits`)."""
 
     root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "mapper-web")
     max_upload_bytes: int = 50 * 1024 * 1024
@@ -57,6 +60,7 @@ class Settings:
     cleanup_interval: float = 60.0
     reference: Path | None = None
     workers: int = 1
+    limits: Limits = field(default_factory=Limits)
 
 
 class _TooLarge(Exception):
@@ -96,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         retention_seconds=settings.retention_seconds,
         reference=settings.reference,
         workers=settings.workers,
+        limits=settings.limits,
     )
     profiles = shipped_profiles()
     limit_text = human_size(settings.max_upload_bytes)

@@ -1,5 +1,6 @@
-"""Jobs: one random directory per upload under a temp root, checked in a worker thread, and
-deleted after the retention period.
+"""Jobs: one random directory per upload under a temp root, checked in a worker process
+(:mod:`~mapper.web.worker`, under a memory and a time limit) that a pool thread supervises,
+and deleted after the retention period.
 
 A job directory holds only files with fixed names (``upload.csv`` or ``upload.xlsx``, the
 report and the downloads); nothing from the request names a path. Job ids are 32 random hex
@@ -17,10 +18,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from mapper.errors import MapperError
+from mapper.web.worker import MESSAGES, Limits, Outcome, run_isolated
 
 log = logging.getLogger("mapper.web")
 
@@ -84,11 +86,14 @@ class JobStore:
         retention_seconds: float,
         reference: Path | None = None,
         workers: int = 1,
+        limits: Limits | None = None,
     ) -> None:
         self.root = root
         self.retention_seconds = retention_seconds
         self.reference = reference
+        self.limits = limits or Limits()
         self.jobs: dict[str, Job] = {}
+        self.processes: set[BaseProcess] = set()  # checks running now, killed on close
         self.lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mapper-check")
         root.mkdir(parents=True, exist_ok=True)
@@ -118,20 +123,31 @@ class JobStore:
         self.pool.submit(self._run, job, upload)
 
     def _run(self, job: Job, upload: Path) -> None:
-        # Imported here: the check pulls in polars plans and writers once, in the worker.
-        from mapper.web.results import write_results
+        def started(proc: BaseProcess) -> None:
+            with self.lock:
+                self.processes.add(proc)
+            running.append(proc)
 
+        def stage(text: str) -> None:
+            job.stage = text
+
+        running: list[BaseProcess] = []
+        job.state, job.stage = "checking", "检查中 checking"
         try:
-            job.state, job.stage = "checking", "检查中 checking"
-            write_results(job, upload, self.reference)
-            job.state, job.stage = "done", "完成 done"
-        except MapperError as exc:
-            job.state, job.stage = "failed", "失败 failed"
-            job.error = str(exc).replace(str(upload), job.display_name)
+            outcome = run_isolated(
+                job, upload, self.reference, self.limits, on_stage=stage, on_start=started
+            )
         except Exception:  # a bug must not take the server down; the user gets a message
-            log.exception("job %s failed", job.id)
-            job.state, job.stage = "failed", "失败 failed"
-            job.error = "内部错误，请联系管理员 internal error while checking this file"
+            log.exception("job %s: could not run its check", job.id)
+            outcome = Outcome(MESSAGES["internal"])
+        finally:
+            with self.lock:
+                self.processes.difference_update(running)
+        if outcome.error is None:
+            job.summary, job.suggestions = outcome.summary, outcome.suggestions
+            job.state, job.stage = "done", "完成 done"
+        else:
+            job.state, job.stage, job.error = "failed", "失败 failed", outcome.error
 
     def sweep(self, now: float | None = None) -> int:
         """Delete jobs (and stray directories) older than the retention period."""
@@ -162,5 +178,7 @@ class JobStore:
         self.pool.shutdown(wait=False, cancel_futures=True)
         with self.lock:
             jobs, self.jobs = list(self.jobs.values()), {}
+            for proc in self.processes:
+                proc.kill()
         for job in jobs:
             shutil.rmtree(job.directory, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -54,8 +55,11 @@ def _save(frame: pl.DataFrame, directory: Path, stem: str, sheet: str) -> None:
         write_sheet(book, sheet, safe)
 
 
-def write_results(job: Job, upload: Path, reference: Path | None) -> None:
-    """Check the upload and write the page, the report and the downloads into the job folder."""
+def write_results(
+    job: Job, upload: Path, reference: Path | None, stage: Callable[[str], None]
+) -> None:
+    """Check the upload and write the page, the report and the downloads into the job folder;
+    ``job.summary`` gets the counts, ``stage`` each stage's label as it starts."""
     result = api.check(upload, reference, as_of=job.as_of, policy=job.policy)
     s = result.summary
     job.summary = {
@@ -66,12 +70,12 @@ def write_results(job: Job, upload: Path, reference: Path | None) -> None:
         "findings": result.findings.height,
     }
     catalog = result.items
-    job.stage = "查找建议编码 suggesting codes"
+    stage("查找建议编码 suggesting codes")
     suggestions = suggested_codes(job, upload, reference)
     if suggestions is not None:
         job.suggestions = True
         catalog = catalog.join(suggestions, on="row", how="left", maintain_order="left")
-    job.stage = "生成下载文件 writing downloads"
+    stage("生成下载文件 writing downloads")
     _save(result.findings, job.directory, "findings", "问题清单 findings")
     _save(catalog, job.directory, "catalog", "商品状态 items")
     # The uploaded file's name is shown (escaped), never the server's path.

@@ -3,6 +3,7 @@ the rules are tested without a server."""
 
 from __future__ import annotations
 
+import codecs
 import re
 
 # Extension → the fixed name the upload gets in its job directory.
@@ -43,12 +44,26 @@ def display_name(name: str) -> str:
 
 def content_matches(ext: str, head: bytes) -> bool:
     """Whether the first bytes of the file fit its extension (XLSX is a ZIP, XLS an OLE file,
-    CSV text without NUL bytes)."""
+    CSV text without NUL bytes, or UTF-16 text with its byte-order mark)."""
     if ext in (".xlsx", ".xlsm"):
         return head.startswith(ZIP)
     if ext == ".xls":
         return head.startswith(OLE)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _utf16_text(head)
     return not head.startswith(BINARY) and b"\x00" not in head
+
+
+def _utf16_text(head: bytes) -> bool:
+    """UTF-16 with a BOM, as Excel's "Unicode text" export writes it (the command line reads it
+    the same way): the first bytes decode, and hold no NUL character."""
+    codec = "utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+    body = head[2 : len(head) - len(head) % 2]
+    try:  # not final: the head may end inside a surrogate pair
+        text = codecs.getincrementaldecoder(codec)("strict").decode(body, final=False)
+    except UnicodeDecodeError:
+        return False
+    return "\x00" not in text
 
 
 def human_size(size: int) -> str:

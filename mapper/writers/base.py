@@ -19,11 +19,15 @@ def tables(result: CheckResult) -> dict[str, pl.LazyFrame]:
     Lazy, so a streamed check's item table goes from its file to another file without being
     loaded (writers sink them; XLSX collects)."""
     out = {
-        "findings": result.findings.lazy(),
+        "findings": result.located_findings.lazy(),
         "items": result.items_source,
         "summary_rules": result.summary.by_rule.lazy(),
         "summary_line_types": result.summary.by_line_type.lazy(),
     }
+    if not result.summary.by_sheet.is_empty():
+        out["summary_sheets"] = result.summary.by_sheet.lazy()
+    if not result.reading.skipped.is_empty():  # section and total rows: listed, not items
+        out["skipped_rows"] = result.reading.skipped.lazy()
     if result.summary.payment is not None:
         out["summary_payment"] = result.summary.payment.lazy()
         cash = result.written.get("cash_items")  # a streamed check wrote it with the items

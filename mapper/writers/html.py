@@ -68,7 +68,9 @@ def _payment(result: CheckResult) -> dict[str, Any] | None:
 
 def _findings(result: CheckResult, limit: int) -> list[dict[str, Any]]:
     names = result.items.select("row", "name", "line_type")
-    shown = result.findings.head(limit).join(names, on="row", how="left", maintain_order="left")
+    shown = result.located_findings.head(limit).join(
+        names, on="row", how="left", maintain_order="left"
+    )
     rows = []
     for row in shown.iter_rows(named=True):
         line = row["line_type"] or "unknown"
@@ -132,6 +134,10 @@ def report_context(result: CheckResult, *, max_findings: int = MAX_FINDINGS) -> 
         "filter_lines": [{"key": k, "label": LINE_TYPES.get(k, k)} for k in line_keys],
         "downloads": [],
         "home_url": None,
+        "sheets": s.by_sheet.to_dicts(),
+        "skipped_sheets": result.reading.skipped_sheets,
+        "skipped_rows": result.reading.skipped.head(max_findings).to_dicts(),
+        "column_notes": result.reading.column_notes(),
     }
 
 

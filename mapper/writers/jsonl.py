@@ -17,7 +17,7 @@ from mapper.writers.base import Writer
 def annotated(result: CheckResult) -> pl.DataFrame:
     """The findings with ``catalog`` (each one's file), rule ``name``, ``url`` and
     ``fingerprint`` columns."""
-    findings = result.findings
+    findings = result.located_findings
     codes = list(RULES)
     urls = [RULES[c].url(result.docs_url) for c in codes]
     catalog = pl.col(CATALOG) if result.several else pl.lit(result.catalog).alias(CATALOG)

@@ -28,6 +28,7 @@ def _head(result: CheckResult) -> str:
             f"贯标率 coded correctly: {s.coded_ok}/{s.rows_read} = {s.coded_rate:.1%}",
             "  ".join(f"{k}: {v}" for k, v in s.by_status.items()),
             *([f"{result.blank_rows} blank rows skipped (空行)"] if result.blank_rows else []),
+            *result.reading.column_notes(),
         ]
     )
 
@@ -55,7 +56,7 @@ def _tables(result: CheckResult) -> list[Table | str]:
     for col in (*(["file"] if files else []), "row", "item", "name", "rule", "severity"):
         found.add_column(col, no_wrap=col != "name")
     found.add_column("message", overflow="fold")
-    first = result.findings.head(MAX_FINDINGS)
+    first = result.located_findings.head(MAX_FINDINGS)
     keys = [*files, "row"]
     names = {
         tuple(key): name
@@ -70,7 +71,7 @@ def _tables(result: CheckResult) -> list[Table | str]:
         style = SEVERITY_STYLE.get(row["severity"], "")
         found.add_row(
             *([row[CATALOG]] if files else []),
-            str(row["row"]),
+            f"{row['sheet']}!{row['sheet_row']}" if row.get("sheet") else str(row["row"]),
             row["item_id"] or "",
             names.get(tuple(row[k] for k in keys)) or "",
             row["rule"],
@@ -78,7 +79,7 @@ def _tables(result: CheckResult) -> list[Table | str]:
             row["message"],
         )
     per_file = [_catalogs(s.by_catalog)] if s.by_catalog is not None else []
-    return [head, *per_file, lines, rules, _payment(result), found]
+    return [head, *per_file, lines, *_sheets(result), rules, _payment(result), found]
 
 
 def _catalogs(by_catalog: pl.DataFrame) -> Table:
@@ -104,6 +105,36 @@ def line_type_label(line_type: str | None) -> str:
     if line_type is None:
         return ""
     return LINE_TYPES.get(line_type, line_type).split(" (")[0]
+
+
+MAX_SKIPPED = 40
+
+
+def _sheets(result: CheckResult) -> list[Table | str]:
+    """The per-sheet breakdown (sheets read and passed over) and the rows skipped as section
+    or total rows, when there are any."""
+    parts: list[Table | str] = []
+    by_sheet = result.summary.by_sheet
+    if not by_sheet.is_empty() or result.reading.skipped_sheets:
+        table = Table(title="按工作表 by sheet")
+        for col in ("工作表 sheet", "items", "coded ok", "贯标率"):
+            table.add_column(col, justify="left" if col.startswith("工作表") else "right")
+        for row in by_sheet.iter_rows(named=True):
+            rate = row["coded_rate"] or 0.0
+            table.add_row(row["sheet"], str(row["items"]), str(row["coded_ok"]), f"{rate:.1%}")
+        for name, why in result.reading.skipped_sheets:
+            table.add_row(name, f"not read: {why}", "", "")
+        parts.append(table)
+    skipped = result.reading.skipped
+    if not skipped.is_empty():
+        title = f"跳过的分组与合计行 section and total rows skipped ({skipped.height}, not items)"
+        table = Table(title=title)
+        for col in ("sheet", "row", "kind", "text"):
+            table.add_column(col)
+        for row in skipped.head(MAX_SKIPPED).iter_rows(named=True):
+            table.add_row(row["sheet"] or "", str(row["row"]), row["kind"], row["text"] or "")
+        parts.append(table)
+    return parts
 
 
 def _payment(result: CheckResult) -> Table | str:

@@ -18,6 +18,8 @@ SHEET_TITLES = {
     "summary_rules": "规则统计 rules",
     "summary_line_types": "按类别 line types",
     "summary_payment": "医保支付 payment",
+    "summary_sheets": "按工作表 sheets",
+    "skipped_rows": "跳过的行 skipped rows",
     "cash_items": "现金结算 cash items",
 }
 OVERVIEW = "汇总 summary"

@@ -112,8 +112,10 @@ def test_xlsx_with_sheet_choice_and_numeric_cells(tmp_path: Path) -> None:
     assert read_catalog(path, sheet="2").rows == 2
     with pytest.raises(InputError, match=r"no sheet .价格.*说明, 目录"):
         read_catalog(path, sheet="价格")
-    with pytest.raises(InputError, match="no data rows"):
-        read_catalog(path)  # the first sheet is a note, not the catalog
+    whole = read_catalog(path)  # the first sheet is a note, not the catalog: passed over
+    assert [s.name for s in whole.sheets] == ["目录"]
+    assert whole.skipped_sheets == [("说明", "no data rows (没有数据行)")]
+    assert whole.frame.get_column("row").to_list() == [2, 3]  # one sheet: its own rows
 
 
 def test_parquet(tmp_path: Path) -> None:

@@ -122,9 +122,12 @@ def test_column_map_from_config_merges_with_flags(tmp_path: Path) -> None:
     catalog = tmp_path / "renamed.csv"
     text = SAMPLE.read_bytes().decode("gbk").replace("医保编码", "国家码", 1)
     catalog.write_text(text, "utf-8")
-    assert run("check", catalog, *AS_OF).exit_code == 2  # no code column found
+    as_json = ("--format", "json", "--fail-on", "never")
+    found = json.loads(run("check", catalog, *AS_OF, *as_json).stdout)
+    assert found["columns"]["code"] == {"header": "国家码", "found_by": "values"}  # no alias
     Path("mapper.toml").write_text('[columns]\ncode = "国家码"\n', "utf-8")
-    assert run("check", catalog, *AS_OF, "--fail-on", "never").exit_code == 0
+    named = json.loads(run("check", catalog, *AS_OF, *as_json).stdout)
+    assert named["columns"]["code"] == {"header": "国家码", "found_by": "option"}
     config = load_config().override(columns={"name": "商品名称"})
     assert config.columns == {"code": "国家码", "name": "商品名称"}
 

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from mapper.reference.importer import import_release
+from mapper.reference.manifest import read_manifest
+from mapper.reference.writing import LOCK
 
 RELEASES = Path(__file__).resolve().parents[1] / "fixtures" / "releases"
 FILES = (
@@ -36,8 +38,16 @@ def release_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return import_fixtures(tmp_path_factory.mktemp("releases"))
 
 
+def stored(root: Path, release: str, system: str) -> Path:
+    """The file the store's manifest lists for ``release``'s ``system``."""
+    entry = read_manifest(root).find(release, system)
+    assert entry is not None, (release, system)
+    return root / entry.path
+
+
 def snapshot(root: Path) -> tuple[bytes, list[str]]:
-    """The manifest's bytes and every file under the store: equal means untouched."""
-    files = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    """The manifest's bytes and every file under the store (but the lock file, which only
+    says an import ran): equal means untouched."""
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.name != LOCK)
     manifest = (root / "manifest.json").read_bytes() if (root / "manifest.json").exists() else b""
     return manifest, files

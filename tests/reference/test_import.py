@@ -13,9 +13,9 @@ import pytest
 from mapper.errors import InputError
 from mapper.reference import writing
 from mapper.reference.importer import import_release
+from mapper.reference.integrity import sha256_of
 from mapper.reference.store import load_reference
-from mapper.reference.writing import sha256_of
-from tests.reference.conftest import RELEASES, import_fixtures, snapshot
+from tests.reference.conftest import RELEASES, import_fixtures, snapshot, stored
 from tests.support import REPO
 
 SHIPPED = REPO / "reference_codes" / "2026-11"
@@ -26,7 +26,7 @@ ROUND_TRIP = (
 
 
 def test_published_layout_maps_back_to_the_records_it_came_from(release_store: Path) -> None:
-    imported = pl.read_parquet(release_store / "2026-12" / "drug.parquet")
+    imported = pl.read_parquet(stored(release_store, "2026-12", "drug"))
     shipped = pl.read_parquet(SHIPPED / "drug.parquet").filter(
         pl.col("code").is_in(imported.get_column("code").implode())
     )
@@ -36,7 +36,7 @@ def test_published_layout_maps_back_to_the_records_it_came_from(release_store: P
 
 
 def test_unmapped_published_columns_are_kept_in_extra(release_store: Path) -> None:
-    record = pl.read_parquet(release_store / "2026-12" / "drug.parquet").row(0, named=True)
+    record = pl.read_parquet(stored(release_store, "2026-12", "drug")).row(0, named=True)
     extra = json.loads(record["extra"])
     assert extra["数据来源"] == "国家药监局"
     assert {"商品名称", "注册剂型", "包装材质", "上市药品持有人", "曾用码"} <= set(extra)

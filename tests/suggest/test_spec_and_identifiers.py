@@ -81,3 +81,25 @@ def test_known_base_codes() -> None:
     assert is_valid_gtin("86902816000048")  # a real 本位码 (docs/code-systems.md §7)
     assert not is_valid_gtin("86902816000049")
     assert not is_valid_gtin("8690281600004甲")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    per_board=st.integers(1, 60),
+    boards=st.integers(1, 10),
+    sep=st.sampled_from(["*", "×", "x"]),
+    loose=st.booleans(),
+)
+def test_pack_parts_multiply(per_board: int, boards: int, sep: str, loose: bool) -> None:
+    lead = " " if loose else sep
+    parsed = parse_specs([f"0.25g{lead}{per_board}片{sep}{boards}板"]).row(0, named=True)
+    assert parsed["pack"] == per_board * boards
+    assert parsed["strength"] == 250.0
+    assert parsed["spec_text"] == "0.25g"
+
+
+def test_spec_text_keeps_how_the_spec_is_written() -> None:
+    got = parse_specs(["每袋装12g ×6袋", "12g*6袋/盒", "0.3g×2板", "0.25g(24片/盒)", "每袋装 12克"])
+    assert got["spec_text"].to_list() == ["每袋装12g", "12g", "0.3g", "0.25g", "每袋装12克"]
+    # A count of boards alone is no dose count; a bracketed or spaced pack is one.
+    assert got["pack"].to_list() == [6, 6, None, 24, None]

@@ -22,7 +22,16 @@ def test_shape_and_scores(sample_suggestions: dict[str, pl.DataFrame]) -> None:
         assert tuple(frame.columns) == SUGGESTION_COLUMNS
         scores = frame["score"].drop_nulls()
         assert scores.min() >= 0 and scores.max() <= 1  # type: ignore[operator]
-        assert frame.group_by("row").agg(pl.col("rank").max())["rank"].max() <= 5  # type: ignore[operator]
+        # Top 5, and beyond them only candidates tied with the first (all a reviewer must
+        # choose from).
+        beyond = frame.filter(pl.col("rank") > 5)
+        assert beyond["tied"].null_count() == 0
+        firsts = frame.filter(pl.col("rank") == 1).select("row", first=pl.col("score"))
+        assert (
+            (beyond.join(firsts, on="row").select(pl.col("score") == pl.col("first")))
+            .to_series()
+            .all()
+        )
 
 
 def test_only_failing_items_and_no_other_goods(sample_suggestions: dict[str, pl.DataFrame]) -> None:
@@ -106,7 +115,9 @@ def test_fuzzy_only_item_without_identifiers(
     assert first["matched_on"] == "fuzzy"
     assert first["cand_name"] == "他达拉非片"
     assert "广州朗圣药业" in first["cand_manufacturer"]
-    assert 0 < first["score"] <= 0.9
+    # Name, strength, pack, form and maker agree but the line writes them differently
+    # (20毫克 vs 20mg): high, short of an exact written match.
+    assert 0.85 <= first["score"] < 1
 
 
 def test_bad_gtin_is_not_an_exact_key(
