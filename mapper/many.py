@@ -73,8 +73,11 @@ def combine(results: Sequence[CheckResult]) -> CheckResult:
     first = results[0]
     names = [r.catalog for r in results]
     findings = pl.concat(
-        [r.findings.select(pl.lit(r.catalog, pl.String).alias(CATALOG), pl.all()) for r in results],
-        how="vertical_relaxed",
+        [
+            r.located_findings.select(pl.lit(r.catalog, pl.String).alias(CATALOG), pl.all())
+            for r in results
+        ],
+        how="diagonal_relaxed",  # a workbook's findings carry its sheet, a CSV's none
     )
     items = pl.concat(
         [
