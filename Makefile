@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := sample_catalogs/pharmacy_catalog_gbk.csv
 
-.PHONY: setup demo test lint format bench docs clean browser
+.PHONY: setup demo test lint format bench docs clean browser fuzz
 
 setup: $(STAMP)
 
@@ -34,6 +34,14 @@ browser:
 
 test: lint browser
 	$(BIN)/pytest
+
+## Issue 18: a larger hostile-input corpus than the one in `make test` (FUZZ_SEED, FUZZ_CASES
+## per input class), then 50 runs of an input error with two cores busy: every run must exit 2.
+FUZZ_SEED  ?= 1
+FUZZ_CASES ?= 60
+fuzz: setup
+	$(BIN)/python -m tests.hostile.runner --seed $(FUZZ_SEED) --per-class $(FUZZ_CASES)
+	$(BIN)/python -m tests.hostile.exit_under_load --runs 50 --busy 2
 
 format: setup
 	$(BIN)/ruff check --fix mapper tests bench

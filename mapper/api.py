@@ -107,7 +107,9 @@ def check(
 
     ``catalog`` is a path (CSV, Excel, Parquet) or a :class:`~mapper.catalog.Catalog`;
     ``reference`` a store directory or a loaded :class:`~mapper.reference.Reference` (default:
-    the shipped store). ``as_of`` is the check date for validity (default today). ``select``
+    the shipped store). ``as_of`` is the check date for validity (default today); a datetime
+    (China time when naive) also places the check on the policy's cut-over timeline, where inside
+    the settlement suspension every item is ``PAY005`` (a date is 00:00 of that day). ``select``
     and ``ignore`` take rule codes or prefixes. ``policy`` names a payment profile
     (``national``, ``harbin-2021``, ``huzhou-2022``) or a .toml file; payment is judged on
     the later of ``as_of`` and the profile's go-live date. ``severity`` overrides rules'

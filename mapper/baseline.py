@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from mapper.errors import ConfigError
+from mapper.paths import regular_file
 from mapper.result import CATALOG, CheckResult, items_found, per_catalog
 
 BASELINE_VERSION = 1
@@ -31,6 +32,7 @@ ENTRY_SCHEMA = {
     "count": pl.Int64,
 }
 HASH_CHARS = 16
+MAX_COUNT = 2**63 - 1  # counts are 64-bit integers
 # Rules whose ``actual`` is the check context (REF002 reports the check date), not a catalog
 # value: hashing it would make the key change every day, so their value hash is empty.
 CONTEXT_ACTUAL = frozenset({"REF002"})
@@ -117,14 +119,15 @@ class Baseline:
     @classmethod
     def read(cls, path: Path) -> Baseline:
         """Read a baseline file; a missing or malformed one is a :class:`ConfigError`."""
+        if not path.exists():
+            raise ConfigError(f"{path}: no such baseline file (write one with --write-baseline)")
+        regular_file(path, "baseline file")
         try:
             data = json.loads(path.read_text("utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(
-                f"{path}: no such baseline file (write one with --write-baseline)"
-            ) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ConfigError(f"{path}: not a mapper baseline: {exc}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: not a mapper baseline: nested too deeply") from None
         if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
             raise ConfigError(
                 f"{path}: not a mapper baseline of version {BASELINE_VERSION} "
@@ -137,13 +140,14 @@ class Baseline:
             isinstance(e, dict)
             and all(isinstance(e.get(k), str) for k in KEY)
             and isinstance(e.get("count"), int)
-            and e["count"] > 0
+            and not isinstance(e["count"], bool)
+            and 0 < e["count"] <= MAX_COUNT
             for e in entries
         )
         if not ok:
             raise ConfigError(
                 f"{path}: every baseline entry needs rule, item_id, field, value_hash (strings) "
-                "and a positive count"
+                f"and a count from 1 to {MAX_COUNT}"
             )
         frame = pl.DataFrame(
             [{k: e[k] for k in ENTRY_SCHEMA} for e in entries], schema=ENTRY_SCHEMA

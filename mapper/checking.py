@@ -28,7 +28,9 @@ from mapper.engine import (
 from mapper.errors import ConfigError
 from mapper.normalize import Memo
 from mapper.policy import Policy, assess, load_policy
+from mapper.policy.moments import CHINA, as_moment, china_date, parse_moment
 from mapper.policy.readiness import institution_ready, payment_summary
+from mapper.policy.timeline import Position, position
 from mapper.reference import Reference
 from mapper.reference.store import open_reference
 from mapper.result import (
@@ -110,6 +112,12 @@ class Setup:
     rules: list[Rule]
     ctx: CheckContext
     overrides: dict[str, str] = field(default_factory=dict)
+    moment: datetime | None = None  # the check's moment on the cut-over timeline
+
+    @property
+    def cutover(self) -> Position | None:
+        """Where the check's moment falls on the policy's timeline (None without one)."""
+        return position(self.policy.timeline, self.moment or self.ctx.as_of)
 
     def check_products(self, products: pl.DataFrame, chunk: int | None = None) -> Checked:
         """Enrich the distinct products, run the product rules, assess payment.
@@ -151,7 +159,9 @@ class Setup:
             self.overrides,
         ).collect()
         items = product_items(enriched.lazy(), found.lazy(), PRODUCT).collect()
-        assessed = assess(items, self.policy, self.ctx.as_of, memo)
+        cutover = self.cutover
+        suspended = cutover is not None and cutover.suspended
+        assessed = assess(items, self.policy, self.ctx.as_of, memo, suspended=suspended)
         if narrow:
             enriched = enriched.clear()
             assessed = _categorical_items(assessed.sort(PRODUCT), given)
@@ -179,6 +189,7 @@ class Setup:
         summary = summarise(items, findings, self.rules, self.overrides)
         summary.payment = payment_summary(items)
         summary.institution_ready = institution_ready(items)
+        summary.cutover = self.cutover
         return CheckResult(
             findings=findings,
             items_source=items,
@@ -208,7 +219,7 @@ class CheckOptions(ReadOptions, total=False):
     ``mapper.stream.check_to``, the GX frame): how to read, which release, date, rules,
     policy and severities."""
 
-    as_of: date | str | None  # a date or an ISO date string, YYYY-MM-DD
+    as_of: date | datetime | str | None  # a date-time places the check on the cut-over timeline
     release: str | None
     select: Iterable[str]
     ignore: Iterable[str]
@@ -225,24 +236,23 @@ def reading(options: CheckOptions) -> ReadOptions:
     )
 
 
-def check_date(value: object, name: str = "as_of") -> date | None:
-    """``value`` as a date: a :class:`~datetime.date` (a datetime gives its date), an ISO
-    string ``YYYY-MM-DD`` or None. Anything else is refused here, with what was given, before
-    it can fail deep inside a rule."""
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+def check_moment(value: object, name: str = "as_of") -> date | datetime | None:
+    """``value`` as a date or date-time: a :class:`~datetime.date`, a
+    :class:`~datetime.datetime`, ISO text (``2026-12-01``, ``2021-10-22T20:00``) or None.
+    Anything else is refused here, with what was given, before it can fail deep inside a
+    rule."""
+    if value is None or isinstance(value, date):
         return value
-    if isinstance(value, datetime):
-        return value.date()
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            return parse_moment(value)
         except ValueError:
             raise ConfigError(
-                f"{name}: '{value}' is not a date; give YYYY-MM-DD, e.g. 2026-12-01 "
-                "(日期格式应为 YYYY-MM-DD)"
+                f"{name}: '{value}' is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+                "e.g. 2026-12-01 (日期格式应为 YYYY-MM-DD)"
             ) from None
     raise TypeError(
-        f"{name} must be a datetime.date or an ISO date string 'YYYY-MM-DD', "
+        f"{name} must be a datetime.date, a datetime or ISO text such as '2026-12-01', "
         f"not {type(value).__name__} ({value!r})"
     )
 
@@ -251,7 +261,10 @@ def prepare(
     reference: Reference | str | Path | None = None, **options: Unpack[CheckOptions]
 ) -> Setup:
     """Resolve a check's inputs (arguments as :func:`mapper.check`; reading options unused)."""
-    as_of = check_date(options.get("as_of")) or today()
+    # A date-time places the check on the cut-over timeline (default: now); code validity is
+    # judged by day (the day in China of a date-time given with another offset).
+    given = check_moment(options.get("as_of"))
+    as_of = china_date(given) if given else today()
     # Without a named release, the release in force on the check date (per system).
     ref = (
         reference
@@ -264,4 +277,5 @@ def prepare(
         rules=select_rules(options.get("select", ()), options.get("ignore", ())),
         ctx=CheckContext(as_of=as_of, release=ref.release),
         overrides=resolve_severity(options.get("severity")),
+        moment=as_moment(given) if given else datetime.now(CHINA),
     )

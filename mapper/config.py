@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
+from mapper.paths import regular_file
+from mapper.policy.moments import parse_moment
 from mapper.result import resolve_severity
 from mapper.rules.links import check_docs_url
 from mapper.writers import WRITERS
@@ -38,7 +40,7 @@ class Config:
     policy: str | None = None
     reference: str | None = None  # a reference store folder
     release: str | None = None
-    as_of: date | None = None
+    as_of: date | None = None  # or a datetime: the check's moment on the cut-over timeline
     columns: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     sheet: str | None = None
@@ -97,8 +99,9 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         path = find_config(start)
         if path is None:
             return Config()
-    elif not path.is_file():
+    elif not path.exists():
         raise ConfigError(f"{path}: no such config file")
+    regular_file(path, "config file")
     table = _read_table(path)
     return _parse(table, path)
 
@@ -106,7 +109,7 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
 def _has_tool_table(path: Path) -> bool:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return False  # not ours to judge: another tool's broken pyproject is not our config
     return isinstance(data.get("tool"), dict) and "mapper" in data["tool"]
 
@@ -118,6 +121,8 @@ def _read_table(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("mapper", {})
         if not isinstance(table, dict):
@@ -171,9 +176,12 @@ def _convert(name: str, raw: Any, where: str, base: Path) -> Any:
         if isinstance(raw, date):
             return raw
         try:
-            return date.fromisoformat(str(raw))
+            return parse_moment(str(raw))
         except ValueError:
-            raise ConfigError(f"{where} must be a date, YYYY-MM-DD (got '{raw}')") from None
+            raise ConfigError(
+                f"{where} must be a date, YYYY-MM-DD, or a date-time, YYYY-MM-DDTHH:MM "
+                f"(got '{raw}')"
+            ) from None
     if name == "sheet" and isinstance(raw, int):
         return str(raw)
     if not isinstance(raw, str):

@@ -20,6 +20,7 @@ from mapper.catalog.structure import no_skipped
 from mapper.engine import positions
 from mapper.errors import ConfigError
 from mapper.fields import LINE_TYPES, ROW_FIELDS
+from mapper.policy.timeline import Position
 from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
@@ -66,6 +67,7 @@ class Summary:
     payment: pl.DataFrame | None = None
     institution_ready: bool = True
     by_catalog: pl.DataFrame | None = None  # several files: rows, 贯标率 and findings of each
+    cutover: Position | None = None  # where the check's moment falls on the policy's timeline
     # Per workbook sheet, in workbook order (empty for CSV and Parquet): items, coded ok, 贯标率.
     by_sheet: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BY_SHEET))
 
@@ -89,6 +91,7 @@ class Summary:
             "institution_ready": self.institution_ready,
             "payment": self.payment.to_dicts() if self.payment is not None else [],
             **({"by_catalog": self.by_catalog.to_dicts()} if self.by_catalog is not None else {}),
+            "cutover": self.cutover.to_dict() if self.cutover is not None else None,
         }
 
 

@@ -29,6 +29,7 @@ from mapper.catalog.structure import (
 )
 from mapper.errors import InputError
 from mapper.fields import FIELD_NAMES
+from mapper.paths import regular_file
 
 Reader = Callable[..., tuple[pa.Table, str, int]]  # table, source, first data row
 
@@ -155,10 +156,7 @@ NO_DATA = "has a header but no data rows (没有数据行)"
 
 def reader_for(p: Path, file: str) -> Reader:
     """The reader for a catalog file by its suffix; an InputError if there is none."""
-    if not p.exists():
-        raise InputError("no such file (文件不存在)", file=file)
-    if p.is_dir():
-        raise InputError("is a directory, not a catalog file", file=file)
+    regular_file(p, "catalog file")
     reader = READERS.get(p.suffix.lower())
     if reader is None:
         raise InputError(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,14 +10,11 @@ import pyarrow.csv as pacsv
 
 from mapper.catalog.columns import HEADER_SCAN_ROWS, find_header_row, header_score, unique_headers
 from mapper.catalog.encoding import decode_to_utf8
+from mapper.catalog.sniff import Record, first_records, physical_lines
 from mapper.errors import InputError
 
 DELIMITERS = (",", "\t", ";", "|")
-
-
-def _first_lines(data: bytes, count: int) -> list[str]:
-    head = data[: 1 << 20].split(b"\n", count)[:count]
-    return [line.decode("utf-8", errors="replace").rstrip("\r") for line in head]
+SNIFF_BYTES = 1 << 20  # the header is looked for in the first records of this much data
 
 
 def _delimiter(header: str) -> str:
@@ -73,9 +68,26 @@ def _parse(
         names, delimiter, skip=skip, threads=threads, on_invalid=None if threads else on_invalid
     )
     table = pacsv.read_csv(
-        io.BytesIO(data), read_options=read, parse_options=parse, convert_options=convert
+        pa.BufferReader(native_buffer(data)),
+        read_options=read,
+        parse_options=parse,
+        convert_options=convert,
     )
     return table, bad
+
+
+def native_buffer(data: bytes) -> pa.Buffer:
+    """``data`` copied into memory Arrow owns.
+
+    pyarrow's threaded CSV reader may drop its last reference to the input on a worker
+    thread after ``read_csv`` has returned or raised. For a Python object (``io.BytesIO``,
+    ``pa.py_buffer``) that release takes the GIL; at interpreter exit the worker is then
+    ended inside a C++ destructor and the process aborts ("terminate called without an
+    active exception", exit 134 instead of the intended 2). An Arrow buffer needs no GIL.
+    """
+    buffer = pa.allocate_buffer(len(data))
+    memoryview(buffer).cast("B")[:] = data
+    return buffer
 
 
 def header_layout(data: bytes) -> tuple[list[str], str, int]:
@@ -84,12 +96,21 @@ def header_layout(data: bytes) -> tuple[list[str], str, int]:
     Title lines above the header (导出日期 …) are skipped: the header is the line among the
     first 30 with the most known column names.
     """
-    lines = _first_lines(data, HEADER_SCAN_ROWS)
-    delimiter = _delimiter(max(lines, key=lambda line: header_score(line.split(","))))
-    parsed = list(csv.reader(lines, delimiter=delimiter))
-    header_at = find_header_row(parsed)
-    names = unique_headers(parsed[header_at] if header_at < len(parsed) else [])
+    names, delimiter, header_at, _ = header_record(data)
     return names, delimiter, header_at
+
+
+def header_record(data: bytes) -> tuple[list[str], str, int, Record | None]:
+    """:func:`header_layout` and the header's record (None if the data has no records):
+    records are split as pyarrow splits them (any line end; quotes; no field limit)."""
+    head = data[:SNIFF_BYTES]
+    lines = physical_lines(head, HEADER_SCAN_ROWS)
+    delimiter = _delimiter(max(lines, key=lambda line: header_score(line.split(","))))
+    records = first_records(head, delimiter, HEADER_SCAN_ROWS)
+    header_at = find_header_row([r.fields for r in records])
+    if header_at >= len(records):
+        return [], delimiter, header_at, None
+    return unique_headers(records[header_at].fields), delimiter, header_at, records[header_at]
 
 
 def ragged_rows_error(bad: list[pacsv.InvalidRow], file: str) -> InputError:
@@ -117,6 +138,8 @@ def read_csv(
     if not raw.strip():
         raise InputError("file is empty (文件为空)", file=file)
     decoded = decode_to_utf8(raw, file, encoding)
+    if not decoded.data.strip():  # a byte-order mark and nothing else
+        raise InputError("file is empty (文件为空)", file=file)
     names, delimiter, header_at = header_layout(decoded.data)
     skip = header_at + 1
     try:

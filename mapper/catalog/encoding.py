@@ -28,6 +28,8 @@ def _row_of(raw: bytes, offset: int) -> int:
 
 
 def _decode(raw: bytes, encoding: str, file: str) -> str:
+    if _known(encoding) and not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+        raise InputError(f"unknown encoding '{encoding}' (not a text encoding)", file=file)
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -40,6 +42,12 @@ def _decode(raw: bytes, encoding: str, file: str) -> str:
         ) from None
     except LookupError:
         raise InputError(f"unknown encoding '{encoding}'", file=file) from None
+    except UnicodeError as exc:  # a codec's own complaint (UTF-16 without a BOM …)
+        raise InputError(
+            f"cannot be read as {encoding}: {exc} (文件编码不是{encoding}); check the export or "
+            "pass --encoding",
+            file=file,
+        ) from None
 
 
 def decode_to_utf8(raw: bytes, file: str, encoding: str | None = None) -> Decoded:

@@ -7,17 +7,17 @@ those Excel shows, even when the sheet's first used row is not row 1.
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import fastexcel
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from mapper.catalog.columns import HEADER_SCAN_ROWS, find_header_row, unique_headers
-from mapper.errors import InputError
+from mapper.catalog.xlsx_bounds import SheetExtent, check_sheet, check_workbook
+from mapper.errors import InputError, reason
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def _sheet_ref(sheet: str | None, names: list[str], visible: list[bool]) -> int:
@@ -31,38 +31,12 @@ def _sheet_ref(sheet: str | None, names: list[str], visible: list[bool]) -> int:
     raise InputError(f"has no sheet '{sheet}' (找不到工作表); sheets are: " + ", ".join(shown))
 
 
-def _first_row_xlsx(path: Path, name: str) -> int | None:
-    """The sheet's first <row r="N"> from the XLSX XML, reading only its first kilobytes."""
-    with zipfile.ZipFile(path) as book:
-        workbook = book.read("xl/workbook.xml").decode("utf-8")
-        rels = book.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        sheet = re.search(
-            rf'<sheet [^>]*name="{re.escape(escape(name))}"[^>]*r:id="([^"]+)"', workbook
-        )
-        if sheet is None:
-            return None
-        target = re.search(rf'<Relationship [^>]*Id="{sheet.group(1)}"[^>]*Target="([^"]+)"', rels)
-        if target is None:
-            target = re.search(
-                rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{sheet.group(1)}"', rels
-            )
-        if target is None:
-            return None
-        member = target.group(1).lstrip("/")
-        member = member if member.startswith("xl/") else f"xl/{member}"
-        with book.open(member) as handle:
-            head = handle.read(1 << 16).decode("utf-8", errors="replace")
-    row = re.search(r'<row [^>]*r="(\d+)"', head)
-    return int(row.group(1)) - 1 if row else None
-
-
-def _first_used_row(path: Path, name: str) -> int:
-    """0-based index of the sheet's first used row (calamine ranges start there)."""
+def _first_used_row(path: Path, name: str, extent: SheetExtent | None) -> int:
+    """0-based index of the sheet's first row holding a value, where calamine's grid (and
+    so the table fastexcel returns) starts: from the XLSX scan, else asked of calamine."""
+    if extent is not None and extent.first_row is not None:
+        return extent.first_row - 1
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            found = _first_row_xlsx(path, name)
-            if found is not None:
-                return found
         start = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).start
     except Exception:  # the row offset is a nicety; fastexcel reads the sheet regardless
         return 0
@@ -80,6 +54,9 @@ def read_excel(
     file = str(path)
     if path.stat().st_size == 0:
         raise InputError("file is empty (文件为空)", file=file)
+    xlsx = path.suffix.lower() in XLSX_SUFFIXES
+    if xlsx:
+        check_workbook(path)  # before opening: the reader loads shared strings at once
     try:
         reader = fastexcel.read_excel(path)
         names = list(reader.sheet_names)
@@ -87,22 +64,23 @@ def read_excel(
         visible = [str(m.visible).endswith("Visible") for m in meta]
     except Exception as exc:  # calamine raises several error types for unreadable files
         raise InputError(
-            f"is not a readable Excel workbook (无法读取Excel文件): {exc}", file=file
+            f"is not a readable Excel workbook (无法读取Excel文件): {reason(exc)}", file=file
         ) from None
     try:
         idx = _sheet_ref(sheet, names, visible)
     except InputError as exc:
         raise InputError(exc.detail, file=file) from None
     name = names[idx]
+    extent = check_sheet(path, name) if xlsx else None  # refuses a sheet too big to read
     try:
         whole = reader.load_sheet(idx, header_row=None, dtypes="string").to_arrow()
     except Exception as exc:
-        raise InputError(f"sheet '{name}' cannot be read: {exc}", file=file) from None
+        raise InputError(f"sheet '{name}' cannot be read: {reason(exc)}", file=file) from None
     if whole.num_rows == 0 or whole.num_columns == 0:
         raise InputError(f"sheet '{name}' is empty (工作表为空)", file=file)
     head = whole.slice(0, HEADER_SCAN_ROWS).to_pylist()
     header_at = find_header_row([list(r.values()) for r in head])
     header = ["" if v is None else str(v) for v in head[header_at].values()]
     table = whole.slice(header_at + 1).rename_columns(unique_headers(header))
-    first_data_row = _first_used_row(path, name) + header_at + 2
+    first_data_row = _first_used_row(path, name, extent) + header_at + 2
     return table, f"xlsx:{name}", first_data_row

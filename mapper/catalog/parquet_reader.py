@@ -7,7 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mapper.errors import InputError
+from mapper.catalog.columns import unique_headers
+from mapper.errors import InputError, reason
 
 
 def read_parquet(
@@ -15,14 +16,18 @@ def read_parquet(
 ) -> tuple[pa.Table, str, int]:
     """Read a Parquet file; non-text columns are cast to text."""
     try:
-        table = pq.read_table(path)
+        # ParquetFile, not read_table: the dataset layer refuses repeated column names.
+        table = pq.ParquetFile(path).read()
     except Exception as exc:
-        raise InputError(f"is not a readable Parquet file: {exc}", file=str(path)) from None
+        raise InputError(f"is not a readable Parquet file: {reason(exc)}", file=str(path)) from None
     check_schema(table.schema, str(path))
+    names = table.column_names
+    if len(set(names)) < len(names):  # a repeated name gets _2, as a CSV header does
+        table = table.rename_columns(unique_headers(names))
     try:
         text = as_text(table)
     except pa.ArrowException as exc:  # invalid values or a type with no text form
-        raise InputError(f"cannot be read as text: {exc}", file=str(path)) from None
+        raise InputError(f"cannot be read as text: {reason(exc)}", file=str(path)) from None
     return text, "parquet", 2  # numbered as if the first record sat under a header row
 
 

@@ -57,7 +57,12 @@ from mapper.catalog import (
 )
 from mapper.catalog.code_column import choose_code_column
 from mapper.catalog.columns import READER_FIELDS, resolve_columns
-from mapper.catalog.csv_reader import arrow_options, header_layout, ragged_rows_error, read_csv
+from mapper.catalog.csv_reader import (
+    arrow_options,
+    header_record,
+    ragged_rows_error,
+    read_csv,
+)
 from mapper.catalog.parquet_reader import as_text, check_schema, read_parquet
 from mapper.catalog.sheets import ReadReport, SheetRead
 from mapper.catalog.structure import KIND, flag_structure, skipped_rows, source_cells
@@ -352,7 +357,8 @@ class _Csv:
         read, parse, convert = arrow_options(
             self.names, self.delimiter, skip=skip, threads=False, on_invalid=on_invalid
         )
-        with self.path.open("rb") as handle:
+        # A native file, not a Python one: see csv_reader.native_buffer.
+        with pa.OSFile(str(self.path)) as handle:
             handle.seek(start or 0)
             reader = pacsv.open_csv(
                 handle, read_options=read, parse_options=parse, convert_options=convert
@@ -408,9 +414,12 @@ def _encoding_plan(
     and whether to drop a leading U+FEFF. None where the eager reader must judge."""
     if encoding is not None:
         try:
-            name = codecs.lookup(encoding).name
+            info = codecs.lookup(encoding)
         except LookupError:
             return None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, hex: the eager reader says so
+            return None
+        name = info.name
         if name in ("utf-8", "utf-8-sig"):
             return (None, name, True) if _decodes(head, "utf-8", whole) else None
         return encoding, name, True
@@ -426,7 +435,7 @@ def _encoding_plan(
 def _decodes(data: bytes, codec: str, whole: bool) -> bool:
     try:
         codecs.getincrementaldecoder(codec)().decode(data, final=whole)
-    except UnicodeDecodeError:
+    except UnicodeError:  # UnicodeDecodeError, or a codec's own (UTF-16 without a BOM …)
         return False
     return True
 
@@ -449,7 +458,7 @@ def _transcode(
                 pending = decoder.getstate()[0]
                 try:
                     text = decoder.decode(chunk, final=not chunk)
-                except UnicodeDecodeError:
+                except UnicodeError:
                     if used == codec:
                         raise
                     used, decoder = codec, codecs.getincrementaldecoder(codec)()
@@ -459,7 +468,7 @@ def _transcode(
                 out.write(text.encode("utf-8"))
                 if not chunk:
                     break
-    except UnicodeDecodeError:
+    except UnicodeError:
         temp.remove()
         return None
     return temp, used
@@ -471,16 +480,13 @@ def _layout(text: Path, file: str, offset: int, temp: _TempFile | None) -> _Csv 
     with text.open("rb") as handle:
         handle.seek(offset)
         data = handle.read(PREFIX_BYTES)
-    names, delimiter, header_at = header_layout(data)
-    end = -1
-    for _ in range(header_at + 1):
-        end = data.find(b"\n", end + 1)
-        if end < 0:  # no line after the header, or an enormous one: the eager reader judges
-            return None
-    if not names:
-        return None
-    header = data[data.rfind(b"\n", 0, end) + 1 : end]
-    # pyarrow skips lines at a bare \r too, and polars splits a header with a stray quote.
+    names, delimiter, header_at, record = header_record(data)
+    if record is None or not names or record.end >= len(data):
+        return None  # no line after the header, or an enormous one: the eager reader judges
+    line_end = data[record.end : record.next]
+    end = record.next - 1 if line_end in (b"\n", b"\r\n") else record.end
+    header = data[record.start : end]
+    # pyarrow ends lines at a bare \r too, and polars splits a header with a stray quote.
     arrow_only = b"\r" in data[: end + 1].replace(b"\r\n", b"") or header.count(b'"') % 2 == 1
     if not arrow_only:
         try:

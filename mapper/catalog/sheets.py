@@ -29,7 +29,7 @@ from python_calamine import CalamineWorkbook
 
 import mapper.catalog as catalog
 from mapper.catalog.excel_reader import read_excel
-from mapper.errors import InputError
+from mapper.errors import InputError, reason
 
 if TYPE_CHECKING:
     from mapper.catalog import Catalog, Part
@@ -104,7 +104,7 @@ def workbook_sheets(path: Path, file: str) -> list[tuple[str, bool]]:
         visible = [str(m.visible).endswith("Visible") for m in meta]
     except Exception as exc:  # calamine raises several error types for unreadable files
         raise InputError(
-            f"is not a readable Excel workbook (无法读取Excel文件): {exc}", file=file
+            f"is not a readable Excel workbook (无法读取Excel文件): {reason(exc)}", file=file
         ) from None
     return list(zip(names, visible, strict=True))
 

@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ from mapper import api
 from mapper.baseline import Baseline, without_accepted
 from mapper.catalog import read_catalog
 from mapper.catalog_diff import report_changes
-from mapper.cli.common import catalog_options, reports_errors
+from mapper.cli.common import AS_OF, catalog_options, reports_errors
 from mapper.cli.config import CONFIG_OPTION, config_for_check
 from mapper.cli.progress import Bar, stderr_is_terminal
 from mapper.many import combine, expand
+from mapper.output import staged
+from mapper.policy.moments import china_date
 from mapper.reference import Reference, open_reference
 from mapper.result import CheckResult
 from mapper.stream import STREAMED, check_to
@@ -43,8 +46,10 @@ from mapper.writers.text import TextWriter
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Check date for code validity, YYYY-MM-DD (default: today).",
+    type=AS_OF,
+    help="Check date for code validity, YYYY-MM-DD (default: today); with a time, "
+    "YYYY-MM-DDTHH:MM (China time unless an offset is given), also where the check falls on "
+    "the policy's cut-over timeline. A plain date is 00:00 of that day.",
 )
 @catalog_options
 @click.option(
@@ -180,7 +185,12 @@ def check(
         raise click.UsageError("--diff compares one catalog with its old version: give one")
     if statistics and fmt not in ("text", "json"):
         raise click.UsageError("--statistics prints text or json: drop --output-format " + fmt)
-    ref = open_reference(Path(cfg.reference) if cfg.reference else None, cfg.release, cfg.as_of)
+    as_of = cfg.as_of  # a date, or a date-time placing the check on the cut-over timeline
+    ref = open_reference(
+        Path(cfg.reference) if cfg.reference else None,
+        cfg.release,
+        china_date(as_of) if as_of else None,
+    )
     options: dict[str, Any] = {
         "as_of": cfg.as_of,
         "release": cfg.release,
@@ -198,17 +208,19 @@ def check(
         if not quiet:
             click.echo(text, err=True)
 
-    with Bar(enabled=stderr_is_terminal() and not quiet) as bar:
+    # Every output file, or none: written into a staging folder, moved in at the end.
+    staging = staged(out_dir) if out_dir is not None else nullcontext()
+    with Bar(enabled=stderr_is_terminal() and not quiet) as bar, staging as stage:
         # Streaming keeps memory flat for one huge file; these compare whole finding tables.
         streams = out_dir is not None and set(formats) <= STREAMED and len(paths) == 1
         in_memory = baseline or write_baseline or diff or not streams
 
         def check_one(path: Path) -> CheckResult:
             if not in_memory:  # chunk by chunk: the bar hears of each one
-                assert out_dir is not None
+                assert stage is not None
                 return check_to(
                     path,
-                    out_dir,
+                    stage,
                     ref,
                     progress=lambda stage, rows, total: bar.report(
                         f"{stage} {path.name}", rows, total
@@ -237,16 +249,16 @@ def check(
             if prune_baseline and not checked.stale.is_empty():
                 checked.pruned.write(baseline)
                 note(f"pruned {len(checked.stale)} stale entries from {baseline}")
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
+        if stage is not None:
             rows = result.summary.rows_read
             written = []
             with bar.stage(f"writing {out_dir}/", rows * len(formats)) as advance:
                 for name in formats:
                     advance.describe(f"writing {out_dir}/ {name}")
-                    written += WRITERS[name].write(result, out_dir)
+                    written += WRITERS[name].write(result, stage)
                     advance(rows)
-            note(f"wrote {len(written)} files to {out_dir}/")
+    if out_dir is not None:
+        note(f"wrote {len(written)} files to {out_dir}/")
     fail_on = cfg.fail_on
     verdict = text_report.verdict(result, fail_on)
     _report(result, fmt, output_file, out_dir, quiet=quiet, statistics=statistics)
@@ -270,7 +282,8 @@ def _only_changes(
     reading = {k: options[k] for k in ("encoding", "sheet", "columns")}
     new_cat, old_cat = (read_catalog(path, **reading) for path in (catalog, diff))
     checking = {k: v for k, v in options.items() if k not in reading}
-    old = api.check(old_cat, ref, **{**checking, "as_of": result.as_of, "release": result.release})
+    as_of = checking.get("as_of") or result.as_of  # the moment the user gave, if any
+    old = api.check(old_cat, ref, **{**checking, "as_of": as_of, "release": result.release})
     result, changes = report_changes(result, new_cat, old_cat, old)
     note(changes.describe(diff))
     return result

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import click
 
-from mapper.errors import MapperError
+from mapper.errors import MapperError, one_line
+from mapper.policy.moments import parse_moment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,17 +27,17 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MapperError as exc:
-            click.echo(f"mapper: error: {exc}", err=True)
+            click.echo(f"mapper: error: {one_line(str(exc))}", err=True)
             sys.exit(EXIT_ERROR)
         except OSError as exc:  # unwritable --out, disk full, permission denied …
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"mapper: error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"mapper: error: {where}{one_line(str(exc.strerror or exc))}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # never a traceback; exit 2 so scripts do not read "findings"
             click.echo(
-                f"mapper: error: unexpected {type(exc).__name__}: {exc} "
+                f"mapper: error: unexpected {type(exc).__name__}: {one_line(str(exc))} "
                 "(please report this with the command you ran)",
                 err=True,
             )
@@ -80,3 +82,21 @@ def catalog_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+class AsOf(click.ParamType[date, Any]):
+    """``--as-of``: a date (``2021-10-22``, 00:00 of that day) or a date-time
+    (``2021-10-22T20:00``, China time unless an offset is given; ``24:00`` ends the day)."""
+
+    name = "DATE[THH:MM]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_moment(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+AS_OF = AsOf()

@@ -44,7 +44,7 @@ def config_for_check(config_file: Path | None) -> Config:
         policy=given("policy"),
         reference=str(reference) if reference is not None else None,
         release=given("release"),
-        as_of=as_of.date() if as_of is not None else None,
+        as_of=as_of,
         columns=parse_columns(columns) if columns else None,
         encoding=given("encoding"),
         sheet=given("sheet"),

@@ -14,6 +14,7 @@ import polars as pl
 from mapper.normalize import Memo
 from mapper.policy.classify import classify
 from mapper.policy.model import Policy, PolicyRule
+from mapper.policy.timeline import suspended_columns
 
 DRUG_SYSTEMS = ("drug",)
 FUNDS = ("pooled_fund", "personal_account")
@@ -63,10 +64,16 @@ def drug_evidence() -> pl.Expr:
 
 
 def assess(
-    items: pl.DataFrame, policy: Policy, as_of: date, memo: Memo | None = None
+    items: pl.DataFrame,
+    policy: Policy,
+    as_of: date,
+    memo: Memo | None = None,
+    *,
+    suspended: bool = False,
 ) -> pl.DataFrame:
     """Add goods class, payability per fund and the reason code to the item table (``memo``
-    keeps the name classes across the chunks of one check)."""
+    keeps the name classes across the chunks of one check; ``suspended``: the check's moment
+    is inside the cut-over window, where no item settles in real time, see timeline.py)."""
     classes = classify(items, memo)
     # Drug evidence overrides a name match, but not an explicit non-drug category.
     by_name_only = ~pl.col("class_term").fill_null("").str.starts_with("类别:")
@@ -94,4 +101,6 @@ def assess(
             reason.alias(f"{fund}_reason"),
             rule_id.alias(f"{fund}_policy_rule"),
         ]
+    if suspended:  # inside the cut-over window every sale is cash, whatever the rules say
+        added = suspended_columns(FUNDS)
     return classified.with_columns(added).drop("_uncoded", "_invalid").collect()

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError
+from mapper.paths import regular_file
+from mapper.policy.moments import as_moment
+from mapper.policy.timeline import SUSPENDED_REASON, SUSPENDED_TEXT, Timeline
+from mapper.policy.timeline_load import load_timeline
 
 CONDITIONS = ("uncoded", "invalid_code", "self_paid", "class")
 REASONS = {
@@ -26,6 +30,7 @@ REASONS = {
     ),
     "PAY003": ("自费（丙类）项目", "self-paid (丙类) item"),
     "PAY004": ("属于不予支付的商品类别", "in a class of goods the policy excludes"),
+    SUSPENDED_REASON: SUSPENDED_TEXT,  # given by the timeline inside the window, not by a rule
 }
 
 
@@ -56,6 +61,7 @@ class Policy:
     go_live_quote: str = ""
     path: str = ""
     extends: str | None = None
+    timeline: Timeline | None = None  # the cut-over: suspension window, go-live, guidance
 
     @property
     def go_live_date(self) -> date | None:
@@ -75,7 +81,11 @@ def _read(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     if path.suffix == ".toml":
         if not path.exists():
             raise ConfigError(f"{path}: no such policy file")
-        text, where = path.read_text("utf-8"), str(path)
+        regular_file(path, "policy file")
+        try:
+            text, where = path.read_text("utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read policy file: {exc}") from None
     else:
         resource = resources.files("mapper.policy") / "profiles" / f"{name_or_path}.toml"
         if not resource.is_file():
@@ -89,9 +99,32 @@ def _read(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
         return tomllib.loads(text), where
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: not valid TOML: nested too deeply") from None
+
+
+def _rules(data: dict[str, Any], where: str) -> list[PolicyRule]:
+    """The profile's [[rules]] tables, each checked; a clear error for any other shape."""
+    rules = data.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise ConfigError(f"{where}: rules must be a list of [[rules]] tables")
+    return [_rule(r, where) for r in rules]
 
 
 def _rule(data: dict[str, Any], where: str) -> PolicyRule:
+    for key in ("id", "quote", "source"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(f"{where}: a rule's {key} must be a string, not {data[key]!r}")
+    for key in ("when", "reason"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(
+                f"{where}: rule {data.get('id', '?')}: {key} must be a string, not {data[key]!r}"
+            )
+    classes = data.get("classes", [])
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise ConfigError(
+            f"{where}: rule {data.get('id', '?')}: classes must be a list of class names"
+        )
     missing = {"id", "when", "pooled_fund", "personal_account", "reason", "quote"} - set(data)
     if missing:
         raise ConfigError(f"{where}: rule {data.get('id', '?')} lacks {', '.join(sorted(missing))}")
@@ -101,6 +134,8 @@ def _rule(data: dict[str, Any], where: str) -> PolicyRule:
         )
     if data["reason"] not in REASONS:
         raise ConfigError(f"{where}: rule {data['id']}: reason must be one of {', '.join(REASONS)}")
+    if data["reason"] == SUSPENDED_REASON:  # the timeline's, for every item inside the window
+        raise ConfigError(f"{where}: rule {data['id']}: {SUSPENDED_REASON} comes from [timeline]")
     for key in ("pooled_fund", "personal_account", "coded"):
         if key in data and not isinstance(data[key], bool):
             raise ConfigError(
@@ -140,8 +175,10 @@ def load_policy(
     name = str(data.get("name", Path(str(name_or_path)).stem))
     if name in _seen:
         raise ConfigError(f"{where}: 'extends' loops back to {name}")
-    rules = [_rule(r, where) for r in data.get("rules", [])]
+    rules = _rules(data, where)
     parent = data.get("extends")
+    if parent is not None and not isinstance(parent, str):
+        raise ConfigError(f"{where}: extends must name a profile or a .toml file")
     if parent:
         inherited = load_policy(parent, (*_seen, name)).rules
         own = {r.id for r in rules}
@@ -149,15 +186,27 @@ def load_policy(
     go_live = data.get("go_live")
     if go_live is not None and not isinstance(go_live, datetime):
         raise ConfigError(f"{where}: go_live must be a date-time such as 2022-02-15T00:00:00+08:00")
+    go_live_quote = str(data.get("go_live_quote", ""))
+    timeline = load_timeline(data.get("timeline"), where)
+    if timeline is None and go_live is None and parent:  # the parent's cut-over, if any
+        timeline = load_policy(parent, (*_seen, name)).timeline
+    if timeline is not None:  # go-live is a point of the timeline
+        if go_live is not None and as_moment(go_live) != timeline.go_live.at:
+            raise ConfigError(
+                f"{where}: go_live {go_live.isoformat()} differs from the timeline's go_live "
+                f"point {timeline.go_live.at.isoformat()}; give it once, in the timeline"
+            )
+        go_live, go_live_quote = timeline.go_live.at, timeline.go_live.quote
     return Policy(
         name=name,
         title=str(data.get("title", name)),
         region=str(data.get("region", "")),
         rules=tuple(rules),
         go_live=go_live,
-        go_live_quote=str(data.get("go_live_quote", "")),
+        go_live_quote=go_live_quote,
         path=where,
         extends=parent,
+        timeline=timeline,
     )
 
 

@@ -15,7 +15,7 @@ TEXT_KEYS = ("line_type", "goods_class")
 
 
 def amount_expr() -> pl.Expr:
-    """Price × quantity where both columns parse as numbers, else null."""
+    """Price × quantity where both columns parse as finite numbers, else null."""
     price = (
         pl.col("unit_price")
         .cast(pl.String)
@@ -28,7 +28,9 @@ def amount_expr() -> pl.Expr:
         .str.replace_all(r"[,，\s]", "")
         .cast(pl.Float64, strict=False)
     )
-    return (price * qty).round(2)
+    amount = (price * qty).round(2)
+    # "nan", "inf" and 1e999 parse as floats but are no amount of money.
+    return pl.when(amount.is_finite()).then(amount)
 
 
 def payment_summary(items: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:

@@ -29,9 +29,11 @@
     var f = file.files[0];
     if (!f) { fail("请选择文件 Choose a file first."); return; }
     button.disabled = true;
+    var clock = document.getElementById("as_of_time").value;  // a plain date is 00:00
+    var asOf = document.getElementById("as_of").value + (clock ? "T" + clock : "");
     var query = "?name=" + encodeURIComponent(f.name) +
       "&policy=" + encodeURIComponent(document.getElementById("policy").value) +
-      "&as_of=" + encodeURIComponent(document.getElementById("as_of").value);
+      "&as_of=" + encodeURIComponent(asOf);
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/jobs" + query);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mapper.policy import shipped_profiles
+from mapper.policy.moments import parse_moment
 from mapper.web.jobs import DOWNLOADS, Job, JobStore
 from mapper.web.results import PAGE, has_suggest
 from mapper.web.uploads import (
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if policy not in profiles:  # never a path: load_policy would read a .toml file
             return _error("policy", 400, value=display_name(policy))
         try:
-            as_of = date.fromisoformat(params.get("as_of") or date.today().isoformat())
+            as_of = parse_moment(params.get("as_of") or date.today().isoformat())
         except ValueError:
             return _error("date", 400)
         declared = request.headers.get("content-length")

@@ -12,6 +12,7 @@ import polars as pl
 import xlsxwriter
 
 from mapper import api
+from mapper.policy.moments import china_date
 from mapper.web.cells import neutralise
 from mapper.web.jobs import DOWNLOADS, Job
 from mapper.writers.html import render_report
@@ -34,7 +35,7 @@ def suggested_codes(job: Job, upload: Path, reference: Path | None) -> pl.DataFr
     from mapper.suggest import suggest
 
     try:
-        best = suggest(upload, reference, k=1, as_of=job.as_of)
+        best = suggest(upload, reference, k=1, as_of=china_date(job.as_of))  # validity by day
     except Exception:  # suggestions are a bonus: the check result stands without them
         log.exception("job %s: suggesting codes failed", job.id)
         return None
@@ -68,6 +69,7 @@ def write_results(
         "coded_rate": round(s.coded_rate, 4),
         "by_status": s.by_status,
         "findings": result.findings.height,
+        "cutover": s.cutover.to_dict() if s.cutover is not None else None,
     }
     catalog = result.items
     stage("查找建议编码 suggesting codes")

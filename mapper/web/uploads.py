@@ -22,7 +22,8 @@ MESSAGES = {
     "empty": "文件为空（0 字节）。The file is empty (0 bytes).",
     "too_large": "文件太大：上限 {limit}。The file is too large: the limit is {limit}.",
     "policy": "未知的政策 {value}。Unknown policy profile {value}.",
-    "date": "检查日期格式应为 YYYY-MM-DD。The check date must be YYYY-MM-DD.",
+    "date": "检查日期格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM。"
+    "The check date must be YYYY-MM-DD or YYYY-MM-DDTHH:MM.",
     "disconnect": "上传中断。The upload was interrupted.",
     "not_found": "任务不存在或已过期。No such job, or it has expired.",
 }

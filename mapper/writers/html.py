@@ -118,6 +118,7 @@ def report_context(result: CheckResult, *, max_findings: int = MAX_FINDINGS) -> 
         "coded_ok": s.coded_ok,
         "coded_rate": s.coded_rate,
         "institution_ready": s.institution_ready,
+        "cutover": s.cutover.to_dict() if s.cutover is not None else None,
         "status": status,
         "line_types": line_types,
         "top_rules": top,

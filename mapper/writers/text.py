@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mapper.fields import LINE_TYPES
@@ -79,7 +80,16 @@ def _tables(result: CheckResult) -> list[Table | str]:
             row["message"],
         )
     per_file = [_catalogs(s.by_catalog)] if s.by_catalog is not None else []
-    return [head, *per_file, lines, *_sheets(result), rules, _payment(result), found]
+    return [
+        head,
+        *_cutover(result),
+        *per_file,
+        lines,
+        *_sheets(result),
+        rules,
+        _payment(result),
+        found,
+    ]
 
 
 def _catalogs(by_catalog: pl.DataFrame) -> Table:
@@ -137,6 +147,25 @@ def _sheets(result: CheckResult) -> list[Table | str]:
     return parts
 
 
+def _cutover(result: CheckResult) -> list[str]:
+    """Where the check's moment falls on the policy's cut-over timeline, and in the window
+    what the notice tells a patient to keep and do, quoted."""
+    cutover = result.summary.cutover
+    if cutover is None:
+        return []
+    zh, en = cutover.headline()
+    out = [f"切换时间线 cut-over ({result.policy}, {cutover.moment.isoformat()}): {zh}\n{en}"]
+    out += [f"  · {note}" for note in cutover.notes()]
+    if cutover.suspended:
+        point = cutover.timeline.suspension
+        out.append(f"  “{point.quote}” — {point.source}")
+    for g in cutover.guidance():
+        keep = f"\n    保留 keep: {'、'.join(g.keep)}" if g.keep else ""
+        by = f"（最迟 by {g.deadline.isoformat()}）" if g.deadline else ""
+        out.append(f"  [{g.who}] {g.does}{by}{keep}\n    “{g.quote}” — {g.source}")
+    return [escape("\n".join(out))]  # the notices' brackets are text, not rich markup
+
+
 def _payment(result: CheckResult) -> Table | str:
     s = result.summary
     if s.payment is None:
@@ -144,9 +173,14 @@ def _payment(result: CheckResult) -> Table | str:
     ready = (
         "已完成 ready" if s.institution_ready else "未完成 NOT ready: 未完成贯标的机构无法医保结算"
     )
-    table = Table(
-        title=f"上线后医保支付 payment after go-live (policy {result.policy}); 贯标 {ready}",
-    )
+    title = f"上线后医保支付 payment after go-live (policy {result.policy}); 贯标 {ready}"
+    if s.cutover is not None:
+        zh, en = s.cutover.countdown()
+        title += f"\n{zh} / {en}"
+        if s.cutover.suspended:
+            window = "暂停期间医保支付 payment in the suspension window: PAY005 for every item"
+            title = f"{window}\n{title}"
+    table = Table(title=escape(title))
     # Two-line headers and unbroken cells: the table fits 80 columns without cutting a label.
     for col in ("类别\nline type", "商品类别\nclass", "items", "统筹不可付\npooled lost",
                 "个账不可付\npersonal lost", "个账损失金额\namount"):  # fmt: skip

@@ -28,7 +28,12 @@ AUTOFIT_MAX_ROWS = 20_000  # autofit reads every cell; skip it on large sheets
 
 
 def _write(book: xlsxwriter.Workbook, title: str, frame: pl.DataFrame) -> None:
-    """Write a frame to one sheet, or to several (title 2, title 3 …) past Excel's row limit."""
+    """Write a frame to one sheet, or to several (title 2, title 3 …) past Excel's row limit.
+    A NaN or infinite number (which a cell cannot hold) is written as an empty cell."""
+    floats = [name for name, kind in frame.schema.items() if kind.is_float()]
+    frame = frame.with_columns(
+        pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats
+    )
     for part, start in enumerate(range(0, max(frame.height, 1), EXCEL_MAX_ROWS), start=1):
         chunk = frame.slice(start, EXCEL_MAX_ROWS)
         name = title if part == 1 else f"{title} {part}"
@@ -43,15 +48,19 @@ class XlsxWriter(Writer):
     def write(self, result: CheckResult, out_dir: Path) -> list[Path]:
         path = out_dir / "report.xlsx"
         summary = result.summary
-        overview = pl.DataFrame(
-            {
-                "项目 item": ["目录 catalog", "参考库版本 release", "检查日期 as of", "政策 policy",
-                              "读取行数 rows read", "编码正确 coded ok", "贯标率 coded rate"],
-                "值 value": [result.catalog, result.release, str(result.as_of), result.policy,
-                             str(summary.rows_read), str(summary.coded_ok),
-                             f"{summary.coded_rate:.1%}"],
-            }
-        )  # fmt: skip
+        rows = {
+            "目录 catalog": result.catalog, "参考库版本 release": result.release,
+            "检查日期 as of": str(result.as_of), "政策 policy": result.policy,
+            "读取行数 rows read": str(summary.rows_read),
+            "编码正确 coded ok": str(summary.coded_ok),
+            "贯标率 coded rate": f"{summary.coded_rate:.1%}",
+        }  # fmt: skip
+        if summary.cutover is not None:  # where the check falls on the cut-over timeline
+            zh, en = summary.cutover.headline()
+            rows["检查时刻 moment"] = summary.cutover.moment.isoformat()
+            rows["切换时间线 cut-over"] = f"{zh}\n{en}"
+            rows["倒计时 countdown"] = " / ".join(summary.cutover.countdown())
+        overview = pl.DataFrame({"项目 item": list(rows), "值 value": list(rows.values())})
         with xlsxwriter.Workbook(path, {"strings_to_formulas": False}) as book:
             overview.write_excel(book, worksheet=OVERVIEW, autofit=True)
             for stem, frame in tables(result).items():

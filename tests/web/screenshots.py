@@ -3,7 +3,8 @@
     .venv/bin/python -m tests.web.screenshots
 
 Starts the app on a free loopback port, uploads the sample pharmacy catalog in headless
-chromium and saves the upload page, the report (desktop and phone width) and a filtered table.
+chromium and saves the upload page, the report (desktop and phone width), a filtered table and
+the report of a check inside Huzhou's settlement suspension (huzhou-2022, 2022-02-12 10:00).
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ def main() -> None:
         phone.screenshot(path=OUT / "report-phone.png", full_page=False)
         phone.evaluate("document.querySelector('.filters').scrollIntoView()")
         phone.screenshot(path=OUT / "report-phone-findings.png", full_page=False)
+        # Inside Huzhou's settlement suspension: the cut-over section and its guidance.
+        page.goto(url + "/")
+        page.set_input_files("#file", str(PHARMACY))
+        page.select_option("#policy", "huzhou-2022")
+        page.fill("#as_of", "2022-02-12")
+        page.fill("#as_of_time", "10:00")
+        page.click("#submit")
+        page.wait_for_url("**/jobs/*")
+        page.screenshot(path=OUT / "report-cutover.png", full_page=False)
     for path in sorted(OUT.glob("*.png")):
         print(path)
 

@@ -105,6 +105,20 @@ def test_bad_policy_and_date_are_rejected(client: TestClient) -> None:
     assert upload(client, "a.csv", body, as_of="tomorrow").status_code == 400
 
 
+def test_a_date_time_places_the_upload_on_the_cut_over(client: TestClient) -> None:
+    """湖州: “会导致2022年2月10日23时-2022年2月14日24时，暂停医保实时结算（含医保电子凭证）……”"""
+    body = PHARMACY.read_bytes()
+    for as_of, phase in (("2022-02-10T22:59", "before_suspension"),
+                         ("2022-02-10T23:00", "settlement_suspended")):  # fmt: skip
+        response = upload(client, PHARMACY.name, body, policy="huzhou-2022", as_of=as_of)
+        assert response.status_code == 202, response.text
+        status = wait(client, response.json()["id"])
+        assert status["summary"]["cutover"]["phase"] == phase
+        page = client.get(response.json()["report_url"]).text
+        assert f'data-phase="{phase}"' in page and 'id="countdown"' in page
+    assert upload(client, "a.csv", body, as_of="2022-02-10T25:00").status_code == 400
+
+
 @pytest.mark.parametrize(
     "sample", ["broken_no_code_column.csv", "broken_ragged_rows.csv", "empty.csv"]
 )

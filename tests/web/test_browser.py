@@ -83,6 +83,24 @@ def test_upload_sample_see_summary_filter_and_download(
     assert found.get_column("row").to_list() == [str(r) for r in expected.findings["row"]]
 
 
+def test_upload_with_a_time_on_a_cut_over_day(page: Any, base_url: str) -> None:
+    """哈尔滨: “2021年10月22日20时起，暂停定点医疗机构、定点零售药店办理医保刷卡结算业务”: the
+    same day before and after 20:00, chosen on the form."""
+    for clock, phase, countdown in (
+        ("19:59", "before_suspension", "real-time settlement stops today at 20:00"),
+        ("20:00", "settlement_suspended", "real-time settlement suspended until 2021-10-31 08:00"),
+    ):
+        page.goto(base_url + "/")
+        page.set_input_files("#file", str(PHARMACY))
+        page.select_option("#policy", "harbin-2021")
+        page.fill("#as_of", "2021-10-22")
+        page.fill("#as_of_time", clock)
+        page.click("#submit")
+        page.wait_for_url("**/jobs/*")
+        assert page.get_attribute("#cutover", "data-phase") == phase
+        assert countdown in page.inner_text("#countdown")
+
+
 def test_standalone_report_filters_in_the_browser(page: Any, tmp_path: Path) -> None:
     result = mapper.check(PHARMACY, as_of=AS_OF)
     report = tmp_path / "report.html"
