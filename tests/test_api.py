@@ -37,5 +37,5 @@ def test_unreadable_date_text_is_one_clear_error(text: str) -> None:
 
 @pytest.mark.parametrize("value", [20261123, 2026.11, ("2026", "11", "23"), object()])
 def test_other_types_are_refused_before_the_check(value: object) -> None:
-    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date or an ISO date string"):
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date, a datetime or ISO text"):
         mapper.check(PHARMACY, as_of=value)  # type: ignore[arg-type]

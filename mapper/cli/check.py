@@ -257,11 +257,12 @@ def check(
                     advance.describe(f"writing {out_dir}/ {name}")
                     written += WRITERS[name].write(result, stage)
                     advance(rows)
+        # Reported while the staged files are where a streamed result reads its items.
+        fail_on = cfg.fail_on
+        verdict = text_report.verdict(result, fail_on)
+        _report(result, fmt, output_file, out_dir, quiet=quiet, statistics=statistics)
     if out_dir is not None:
         note(f"wrote {len(written)} files to {out_dir}/")
-    fail_on = cfg.fail_on
-    verdict = text_report.verdict(result, fail_on)
-    _report(result, fmt, output_file, out_dir, quiet=quiet, statistics=statistics)
     # The verdict ends a report a person reads (in a file with -o: on standard error); GitHub
     # annotations are read by a log too, so it follows them there, keeping standard output
     # to the workflow commands. Other machine formats keep their output to themselves.
