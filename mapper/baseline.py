@@ -20,7 +20,7 @@ import polars as pl
 
 from mapper.errors import ConfigError
 from mapper.paths import regular_file
-from mapper.result import CheckResult
+from mapper.result import CATALOG, CheckResult, items_found, per_catalog
 
 BASELINE_VERSION = 1
 KEY = ("rule", "item_id", "field", "value_hash")
@@ -223,18 +223,22 @@ def restrict(result: CheckResult, findings: pl.DataFrame) -> CheckResult:
     the item table, status counts, 贯标率 and payment summary still describe the whole
     catalog, because an accepted problem is still a problem of the catalog."""
     per_rule = findings.group_by("rule").agg(
-        findings=pl.len().cast(pl.Int64), items=pl.col("row").n_unique().cast(pl.Int64)
+        findings=pl.len().cast(pl.Int64), items=items_found(findings)
     )
     by_rule = (
         result.summary.by_rule.drop("findings", "items")
         .join(per_rule, on="rule", how="left", maintain_order="left")
         .with_columns(pl.col("findings", "items").fill_null(0))
     )
-    return replace(result, findings=findings, summary=replace(result.summary, by_rule=by_rule))
+    summary = replace(result.summary, by_rule=by_rule)
+    if result.summary.by_catalog is not None:  # several files: their finding counts follow
+        summary.by_catalog = per_catalog(result.items_source, findings, result.catalogs)
+    return replace(result, findings=findings, summary=summary)
 
 
 def without_accepted(result: CheckResult, checked: BaselineCheck) -> CheckResult:
     """The result reporting only its findings that ``checked`` found new (a rule finds a row
-    at most once, so row and rule name a finding)."""
-    new = checked.new.select("row", "rule")
-    return restrict(result, result.findings.join(new, on=["row", "rule"], how="semi"))
+    at most once, so file, row and rule name a finding)."""
+    on = [CATALOG, "row", "rule"] if result.several else ["row", "rule"]  # rows per file
+    new = checked.new.select(on)
+    return restrict(result, result.findings.join(new, on=on, how="semi"))

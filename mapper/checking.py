@@ -25,10 +25,11 @@ from mapper.engine import (
     run_rules,
     today,
 )
+from mapper.errors import ConfigError
 from mapper.normalize import Memo
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.eligibility import payment_date
-from mapper.policy.moments import CHINA, as_moment, china_date
+from mapper.policy.moments import CHINA, as_moment, china_date, parse_moment
 from mapper.policy.readiness import amount_basis, payment_summary, readiness
 from mapper.policy.timeline import Position, position
 from mapper.reference import Reference
@@ -222,7 +223,7 @@ class CheckOptions(ReadOptions, total=False):
     ``mapper.stream.check_to``, the GX frame): how to read, which release, date, rules,
     policy and severities."""
 
-    as_of: date | datetime | None  # a date-time places the check on the cut-over timeline
+    as_of: date | datetime | str | None  # a date-time places the check on the cut-over timeline
     release: str | None
     select: Iterable[str]
     ignore: Iterable[str]
@@ -239,13 +240,34 @@ def reading(options: CheckOptions) -> ReadOptions:
     )
 
 
+def check_moment(value: object, name: str = "as_of") -> date | datetime | None:
+    """``value`` as a date or date-time: a :class:`~datetime.date`, a
+    :class:`~datetime.datetime`, ISO text (``2026-12-01``, ``2021-10-22T20:00``) or None.
+    Anything else is refused here, with what was given, before it can fail deep inside a
+    rule."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_moment(value)
+        except ValueError:
+            raise ConfigError(
+                f"{name}: '{value}' is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+                "e.g. 2026-12-01 (日期格式应为 YYYY-MM-DD)"
+            ) from None
+    raise TypeError(
+        f"{name} must be a datetime.date, a datetime or ISO text such as '2026-12-01', "
+        f"not {type(value).__name__} ({value!r})"
+    )
+
+
 def prepare(
     reference: Reference | str | Path | None = None, **options: Unpack[CheckOptions]
 ) -> Setup:
     """Resolve a check's inputs (arguments as :func:`mapper.check`; reading options unused)."""
     # A date-time places the check on the cut-over timeline (default: now); code validity is
     # judged by day (the day in China of a date-time given with another offset).
-    given = options.get("as_of")
+    given = check_moment(options.get("as_of"))
     as_of = china_date(given) if given else today()
     # Without a named release, the release in force on the check date (per system).
     ref = (

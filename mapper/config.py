@@ -20,6 +20,8 @@ from mapper.errors import ConfigError
 from mapper.paths import regular_file
 from mapper.policy.moments import parse_moment
 from mapper.result import resolve_severity
+from mapper.rules.links import check_docs_url
+from mapper.writers import WRITERS
 
 CONFIG_FILES = ("mapper.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -42,6 +44,9 @@ class Config:
     columns: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     sheet: str | None = None
+    baseline: str | None = None  # a baseline file of accepted findings
+    output_format: str | None = None  # what `mapper check` prints (default text)
+    docs_url: str | None = None  # documentation base URL of rule links (default mapper's)
     path: Path | None = None  # the config file read, if any
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -60,6 +65,8 @@ class Config:
             given["columns"] = {**self.columns, **given["columns"]}
         if "fail_on" in given:
             _check_fail_on(given["fail_on"], COMMAND_LINE)
+        if "docs_url" in given:
+            given["docs_url"] = check_docs_url(given["docs_url"])
         sources = {**self.sources, **dict.fromkeys(given, COMMAND_LINE)}
         return replace(self, **given, sources=sources)
 
@@ -179,7 +186,11 @@ def _convert(name: str, raw: Any, where: str, base: Path) -> Any:
         return str(raw)
     if not isinstance(raw, str):
         raise ConfigError(f"{where} must be a string")
-    if name == "reference" or (name == "policy" and raw.endswith(".toml")):
+    if name == "output_format" and raw not in WRITERS:
+        raise ConfigError(f"{where}: '{raw}' is not a format; formats are: " + ", ".join(WRITERS))
+    if name == "docs_url":
+        return check_docs_url(raw, where)
+    if name in ("reference", "baseline") or (name == "policy" and raw.endswith(".toml")):
         # A relative path is relative to the config file, not to where mapper runs.
         return str((base / raw).resolve()) if not Path(raw).is_absolute() else raw
     return raw

@@ -6,7 +6,7 @@ never disagree with them; every catalog row appears in the item table exactly on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -26,6 +26,7 @@ from mapper.policy.timeline import Position
 from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
+CATALOG = "catalog"  # the file a finding or item is from, when one result holds several
 BY_SHEET = pl.Schema(
     {"sheet": pl.String(), "items": pl.Int64(), "coded_ok": pl.Int64(), "coded_rate": pl.Float64()}
 )
@@ -73,6 +74,7 @@ class Summary:
     payment: pl.DataFrame | None = None
     readiness: Readiness | None = None
     amount_basis: str = ""
+    by_catalog: pl.DataFrame | None = None  # several files: rows, 贯标率 and findings of each
     cutover: Position | None = None  # where the check's moment falls on the policy's timeline
     # Per workbook sheet, in workbook order (empty for CSV and Parquet): items, coded ok, 贯标率.
     by_sheet: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BY_SHEET))
@@ -107,6 +109,7 @@ class Summary:
             "readiness": self.readiness.to_dict() if self.readiness is not None else None,
             "amount_basis": self.amount_basis,
             "payment": self.payment.to_dicts() if self.payment is not None else [],
+            **({"by_catalog": self.by_catalog.to_dicts()} if self.by_catalog is not None else {}),
             "cutover": self.cutover.to_dict() if self.cutover is not None else None,
         }
 
@@ -131,7 +134,15 @@ class CheckResult:
     policy: str = ""
     blank_rows: int = 0
     written: dict[str, Path] = field(default_factory=dict)  # tables a streamed check wrote
+    docs_url: str | None = None  # base of the rule links in reports (None: mapper's docs)
+    catalogs: list[str] = field(default_factory=list)  # several files: each one, in order
     reading: ReadReport = field(default_factory=lambda: ReadReport(no_skipped()))
+
+    @property
+    def several(self) -> bool:
+        """Several catalog files in one result: findings and items carry a ``catalog``
+        column naming each one's file."""
+        return CATALOG in self.findings.columns
 
     @cached_property
     def items(self) -> pl.DataFrame:
@@ -176,6 +187,7 @@ class CheckResult:
             **self.reading.to_dict(),
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "rules": self.rules,
+            **({"catalogs": self.catalogs} if self.catalogs else {}),
         }
 
 
@@ -274,6 +286,13 @@ def item_table(
     )
 
 
+def items_found(findings: pl.DataFrame | pl.LazyFrame) -> pl.Expr:
+    """How many items (rows; rows of each file when there are several) findings are on."""
+    names = findings.collect_schema().names()
+    rows = pl.struct(CATALOG, "row") if CATALOG in names else pl.col("row")
+    return rows.n_unique().cast(pl.Int64)
+
+
 def override_severity(findings: pl.LazyFrame, severity: Mapping[str, str]) -> pl.LazyFrame:
     """Findings with per-rule severity overrides applied (rule code → error/warning/info)."""
     if not severity:
@@ -308,7 +327,7 @@ def summarise(
     per_rule = (
         findings.lazy()
         .group_by("rule")
-        .agg(findings=pl.len().cast(pl.Int64), items=pl.col("row").n_unique().cast(pl.Int64))
+        .agg(findings=pl.len().cast(pl.Int64), items=items_found(findings))
         .with_columns(pl.col("rule").cast(pl.String))
     )
     meta = pl.LazyFrame(
@@ -377,4 +396,41 @@ def summarise_sheets(items: pl.LazyFrame) -> pl.LazyFrame:
             "coded_ok",
             (pl.col("coded_ok") / pl.col("items")).round(4).alias("coded_rate"),
         )
+    )
+
+
+def per_catalog(
+    items: pl.LazyFrame | pl.DataFrame, findings: pl.DataFrame, catalogs: Sequence[str]
+) -> pl.DataFrame:
+    """Each file's rows, rows coded right (贯标率) and findings per severity, in ``catalogs``
+    order."""
+    order = pl.LazyFrame({CATALOG: list(catalogs)}, schema={CATALOG: pl.String})
+    rows = (
+        items.lazy()
+        .group_by(pl.col(CATALOG).cast(pl.String))
+        .agg(rows=pl.len().cast(pl.Int64), coded_ok=pl.col("coded_ok").sum().cast(pl.Int64))
+    )
+    found = (
+        findings.lazy()
+        .group_by(pl.col(CATALOG).cast(pl.String))
+        .agg(
+            findings=pl.len().cast(pl.Int64),
+            **{
+                f"{s}s": (pl.col("severity") == s).sum().cast(pl.Int64)
+                for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True)
+            },
+        )
+    )
+    counts = ("findings", "errors", "warnings", "infos")
+    return (
+        order.join(rows, on=CATALOG, how="left", maintain_order="left")
+        .join(found, on=CATALOG, how="left", maintain_order="left")
+        .with_columns(pl.col("rows", "coded_ok", *counts).fill_null(0))
+        .with_columns(
+            coded_rate=pl.when(pl.col("rows") > 0)
+            .then((pl.col("coded_ok") / pl.col("rows")).round(4))
+            .otherwise(0.0)
+        )
+        .select(CATALOG, "rows", "coded_ok", "coded_rate", *counts)
+        .collect()
     )

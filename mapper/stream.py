@@ -47,6 +47,7 @@ from mapper.engine import (
 )
 from mapper.errors import InputError
 from mapper.policy.readiness import cash_items
+from mapper.progress import Progress, silent
 from mapper.reference import Reference
 from mapper.result import CheckResult, item_table, row_status
 
@@ -99,7 +100,9 @@ def _unseen(distinct: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
     return distinct.filter(~same)
 
 
-def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
+def first_pass(
+    catalog: LazyCatalog, work: Path, seed: int, progress: Progress = silent
+) -> FirstPass:
     """Read the catalog once in chunks; write per-row columns to ``work``, keep products.
 
     A product is kept once per (key, check) pair: each chunk keeps the products no earlier
@@ -134,6 +137,7 @@ def first_pass(catalog: LazyCatalog, work: Path, seed: int) -> FirstPass:
         # Kept as categoricals: the strings of millions of products are stored once.
         products.append(categorical(fresh))
         seen[0] = seen[0].merge_sorted(new.select(PRODUCT, CHECK), key=PRODUCT)
+        progress("reading", chunk.height, None)
 
     keyed = catalog.records.with_columns(
         product_key(seed), pl.struct(PRODUCT_COLUMNS).hash(CHECK_SEED).alias(CHECK)
@@ -165,6 +169,7 @@ def second_pass(
     findings_path: Path,
     items_path: Path,
     cash_path: Path,
+    progress: Progress = silent,
 ) -> None:
     """Findings, items and cash items, chunk of rows by chunk, written in row order by
     streaming sinks (cash items from each chunk of items as it is made, not from the file)."""
@@ -178,6 +183,7 @@ def second_pass(
     redo_rows = first.rows.select(columns).filter(pl.col("row").is_in(redo.implode()))
     redone = row_status(stack_findings(redo_rows, product_findings, per_row.lazy()), redo)
     redone_rows = redone.get_column("row")
+    total = first.rows.select(pl.len()).collect().item()
 
     def findings() -> Iterator[pl.DataFrame]:
         for path in first.row_files:
@@ -201,6 +207,7 @@ def second_pass(
             collected = table.collect(engine="in-memory")
             cash_parts.append(path.with_name(f"cash-{len(cash_parts):06d}.arrow"))
             cash_items(collected).collect().write_ipc(cash_parts[-1])
+            progress("writing items", rows.height, total)
             yield collected
 
     empty = pl.read_ipc(first.row_files[0], columns=columns).clear()
@@ -218,6 +225,8 @@ def check_to(
     catalog: str | Path,
     out_dir: str | Path,
     reference: Reference | str | Path | None = None,
+    *,
+    progress: Progress = silent,
     **options: Unpack[CheckOptions],
 ) -> CheckResult:
     """Check a catalog of any size, writing ``findings.parquet``, ``items.parquet`` and
@@ -226,6 +235,8 @@ def check_to(
     Arguments as :func:`mapper.check`.
 
     The result's findings and items read those files (items only when asked for).
+    ``progress`` hears of each chunk of rows read (``reading``) and written (``writing
+    items``).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -235,10 +246,10 @@ def check_to(
         work = Path(tempfile.mkdtemp(prefix=".mapper-", dir=out))
         try:
             try:
-                first = _first_pass_exact(cat, work)
+                first = _first_pass_exact(cat, work, progress)
             except (pl.exceptions.PolarsError, pa.ArrowException) as error:
                 raise cat.explain(error) from error
-            _check_and_write(setup, first, written)
+            _check_and_write(setup, first, written, progress)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         path, source = cat.path, cat.source
@@ -256,7 +267,9 @@ def check_to(
     )
 
 
-def _check_and_write(setup: Setup, first: FirstPass, written: dict[str, Path]) -> None:
+def _check_and_write(
+    setup: Setup, first: FirstPass, written: dict[str, Path], progress: Progress = silent
+) -> None:
     """Check the products and rows of the first pass and write the three tables; what the
     check held (millions of checked products at national scale) is let go on return, before
     the result reads the findings back."""
@@ -272,6 +285,7 @@ def _check_and_write(setup: Setup, first: FirstPass, written: dict[str, Path]) -
         written["findings"],
         written["items"],
         written["cash_items"],
+        progress,
     )
 
 
@@ -287,10 +301,10 @@ def _code_keys(items: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     return codes.select(PRODUCT, code_keys(codes))
 
 
-def _first_pass_exact(catalog: LazyCatalog, work: Path) -> FirstPass:
+def _first_pass_exact(catalog: LazyCatalog, work: Path, progress: Progress = silent) -> FirstPass:
     """:func:`first_pass` with a product key no two distinct products share (else re-keyed)."""
     for seed in HASH_SEEDS:
-        first = first_pass(catalog, work, seed)
+        first = first_pass(catalog, work, seed, progress)
         if collision_free(first.products):
             return first
         for part in work.glob("rows-*.arrow"):  # a 64-bit collision: key again

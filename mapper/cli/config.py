@@ -48,6 +48,9 @@ def config_for_check(config_file: Path | None) -> Config:
         columns=parse_columns(columns) if columns else None,
         encoding=given("encoding"),
         sheet=given("sheet"),
+        baseline=str(given("baseline")) if given("baseline") is not None else None,
+        output_format=given("fmt"),
+        docs_url=given("docs_url"),
     )
 
 

@@ -118,6 +118,14 @@ class Readiness:
     def to_dict(self) -> dict[str, int | bool]:
         return asdict(self)
 
+    @classmethod
+    def combined(cls, parts: list[Readiness]) -> Readiness:
+        """Several catalogs' verdicts as one: ready when each is, the counts added up."""
+        counts = {
+            k: sum(int(getattr(p, k)) for p in parts) for k in asdict(parts[0]) if k != "ready"
+        }
+        return cls(ready=all(p.ready for p in parts), **counts)
+
     def reasons(self) -> list[str]:
         """Why the verdict is what it is, a sentence each (Chinese / English)."""
         out = []

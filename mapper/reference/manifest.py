@@ -72,7 +72,9 @@ def read_manifest(root: Path) -> Manifest:
     path = root / MANIFEST
     if not path.exists():
         raise InputError(
-            "is not a reference store: manifest.json is missing (参考库缺少manifest.json)",
+            "is not a reference store: manifest.json is missing (参考库缺少manifest.json); "
+            'name a store with --reference DIR, $MAPPER_REFERENCE=DIR or reference = "DIR" '
+            "in [tool.mapper] / mapper.toml",
             file=str(root),
         )
     try:

@@ -23,6 +23,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import polars as pl
@@ -62,14 +63,21 @@ class Reference:
 
 
 def default_root() -> Path:
-    """Where the shipped store is: $MAPPER_REFERENCE, the source checkout, or ./reference_codes."""
+    """Where the default store is: ``$MAPPER_REFERENCE``, else the store shipped with mapper.
+
+    The shipped store is package data of an installed mapper (``mapper/reference_codes/``,
+    copied there by the build, see setup.py), or ``reference_codes/`` of the source checkout
+    for an editable install. The working directory is never guessed: a store elsewhere is
+    named with ``--reference``, ``$MAPPER_REFERENCE`` or ``reference =`` in the config.
+    """
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
-    checkout = Path(__file__).resolve().parents[2] / "reference_codes"
-    if (checkout / MANIFEST).exists():
-        return checkout
-    return Path.cwd() / "reference_codes"
+    shipped = [Path(__file__).resolve().parents[2] / "reference_codes"]
+    packaged = resources.files("mapper") / "reference_codes"
+    if isinstance(packaged, Path):  # an installed wheel, unpacked on disk
+        shipped.insert(0, packaged)
+    return next((p for p in shipped if (p / MANIFEST).is_file()), shipped[0])
 
 
 def release_date(release: str) -> date | None:

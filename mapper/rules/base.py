@@ -13,6 +13,8 @@ from typing import ClassVar, Literal
 
 import polars as pl
 
+from mapper.rules.links import rule_url
+
 
 class Severity(StrEnum):
     """How much a finding matters; ``--fail-on`` picks the threshold."""
@@ -80,8 +82,10 @@ class Rule(ABC):
         return (cls.__doc__ or "").strip().splitlines()[0]
 
     @classmethod
-    def url(cls) -> str:
-        return f"docs/rules.md#{cls.code.lower()}-{cls.name}"
+    def url(cls, base: str | None = None) -> str:
+        """The rule's documentation page: absolute, from ``base`` (a documentation base URL
+        or template, :mod:`mapper.rules.links`; default: mapper's documentation)."""
+        return rule_url(cls.code, cls.name, base)
 
     def findings(
         self, enriched: pl.LazyFrame, ctx: CheckContext, keys: Sequence[str] = ROW_KEYS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapper.result import CheckResult
+from mapper.result import CATALOG, CheckResult
 from mapper.rules import RULES
 from mapper.writers import register
 from mapper.writers.base import Writer
@@ -23,10 +23,13 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(catalog: str, finding: dict[str, object]) -> str:
+def annotation(catalog: str, finding: dict[str, object], docs_url: str | None = None) -> str:
+    """One finding as a workflow command on ``catalog`` (or the finding's own ``catalog``
+    when a result holds several files), linking its rule's page under ``docs_url``."""
+    catalog = str(finding.get(CATALOG) or catalog)
     rule = RULES.get(str(finding["rule"]))
     name = f" {rule.name}" if rule else ""
-    url = f" (see {rule.url()})" if rule else ""
+    url = f" (see {rule.url(docs_url)})" if rule else ""
     item = f"item {finding['item_id']}: " if finding["item_id"] else ""
     props = ",".join(
         f"{key}={escape_property(str(value))}"
@@ -53,5 +56,6 @@ class GithubWriter(Writer):
 
     def render(self, result: CheckResult) -> str:
         return "".join(
-            annotation(result.catalog, row) + "\n" for row in result.findings.iter_rows(named=True)
+            annotation(result.catalog, row, result.docs_url) + "\n"
+            for row in result.findings.iter_rows(named=True)
         )

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mapper.result import CheckResult
+from mapper.result import CATALOG, CheckResult
 from mapper.writers import register
 from mapper.writers.base import Writer
 from mapper.writers.jsonl import annotated
@@ -15,7 +15,9 @@ from mapper.writers.jsonl import annotated
 
 def report_dict(result: CheckResult) -> dict[str, Any]:
     """The report as plain data (dates as ISO text)."""
-    findings = annotated(result).drop("catalog")  # the catalog is named once, above
+    findings = annotated(result)
+    if not result.several:
+        findings = findings.drop(CATALOG)  # the catalog is named once, above
     return {
         **result.meta(),
         "summary": result.summary.to_dict(),

@@ -8,21 +8,24 @@ from pathlib import Path
 import polars as pl
 
 from mapper.baseline import fingerprints
-from mapper.result import CheckResult
+from mapper.result import CATALOG, CheckResult
 from mapper.rules import RULES
 from mapper.writers import register
 from mapper.writers.base import Writer
 
 
 def annotated(result: CheckResult) -> pl.DataFrame:
-    """The findings with ``catalog``, rule ``name``, ``url`` and ``fingerprint`` columns."""
+    """The findings with ``catalog`` (each one's file), rule ``name``, ``url`` and
+    ``fingerprint`` columns."""
     findings = result.located_findings
     codes = list(RULES)
+    urls = [RULES[c].url(result.docs_url) for c in codes]
+    catalog = pl.col(CATALOG) if result.several else pl.lit(result.catalog).alias(CATALOG)
     return findings.select(
-        pl.lit(result.catalog).alias("catalog"),
-        *findings.columns,
+        catalog,
+        *[c for c in findings.columns if c != CATALOG],
         name=pl.col("rule").replace_strict(codes, [RULES[c].name for c in codes], default=None),
-        url=pl.col("rule").replace_strict(codes, [RULES[c].url() for c in codes], default=None),
+        url=pl.col("rule").replace_strict(codes, urls, default=None),
         fingerprint=fingerprints(findings),
     )
 

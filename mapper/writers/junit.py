@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from mapper.result import CheckResult
+from mapper.result import CATALOG, CheckResult
 from mapper.rules import RULES
 from mapper.writers import register
 from mapper.writers.base import Writer
@@ -30,8 +30,9 @@ def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
 
 
 def _suite(root: ET.Element, index: int, code: str, findings: pl.DataFrame, meta: dict[str, str],
-           timestamp: str) -> None:  # fmt: skip
+           timestamp: str, docs_url: str | None) -> None:  # fmt: skip
     rule = RULES.get(code)
+    docs = rule.url(docs_url) if rule else ""
     title = f"{code} {rule.name}" if rule else code
     suite = ET.SubElement(
         root,
@@ -47,25 +48,27 @@ def _suite(root: ET.Element, index: int, code: str, findings: pl.DataFrame, meta
         time="0",
     )
     props = ET.SubElement(suite, "properties")
-    for key, value in {**meta, "docs": rule.url() if rule else ""}.items():
+    for key, value in {**meta, "docs": docs}.items():
         ET.SubElement(props, "property", name=key, value=_x(value))
     classname = f"mapper.{code}"
     if findings.is_empty():
         _case(suite, classname, "no findings")
     for f in findings.iter_rows(named=True):
+        catalog = f.get(CATALOG) or meta["catalog"]  # several files: each finding's own
+        where = f"{catalog} " if CATALOG in f else ""
         case = _case(
-            suite, classname, _x(f"row {f['row']} item {f['item_id'] or '-'} {f['field']}")
+            suite, classname, _x(f"{where}row {f['row']} item {f['item_id'] or '-'} {f['field']}")
         )
         failure = ET.SubElement(case, "failure", message=_x(f["message"]), type=f["severity"])
         failure.text = _x(
             "\n".join(
                 [
                     f["message"],
-                    f"catalog: {meta['catalog']}, row {f['row']}, item {f['item_id'] or '-'}",
+                    f"catalog: {catalog}, row {f['row']}, item {f['item_id'] or '-'}",
                     f"field: {f['field']}",
                     f"expected: {f['expected'] if f['expected'] is not None else ''}",
                     f"actual: {f['actual'] if f['actual'] is not None else ''}",
-                    f"docs: {rule.url() if rule else ''}",
+                    f"docs: {docs}",
                 ]
             )
         )
@@ -82,8 +85,11 @@ def junit_xml(result: CheckResult) -> str:
     codes = sorted(set(result.rules) | {str(key[0]) for key in by_rule})
     empty = result.findings.clear()
     for index, code in enumerate(codes):
-        findings = by_rule.get((code,), empty).sort("row")
-        _suite(root, index, code, findings, meta, timestamp)
+        findings = by_rule.get((code,), empty)
+        # By file (in the order given), then row.
+        order = [pl.col(CATALOG).replace_strict(result.catalogs, range(len(result.catalogs)))]
+        findings = findings.sort([*order, "row"] if result.several else "row")
+        _suite(root, index, code, findings, meta, timestamp, result.docs_url)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from mapper import __version__
 from mapper.baseline import fingerprints
-from mapper.result import CheckResult
+from mapper.result import CATALOG, CheckResult
 from mapper.rules import RULES
 from mapper.writers import register
 from mapper.writers.base import Writer
@@ -35,17 +35,18 @@ def artifact_uri(catalog: str) -> dict[str, str]:
     return {"uri": quote(PurePosixPath(*path.parts).as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
-def rule_descriptors() -> list[dict[str, Any]]:
+def rule_descriptors(docs_url: str | None = None) -> list[dict[str, Any]]:
     out = []
     for code in sorted(RULES):
         rule = RULES[code]
+        url = rule.url(docs_url)
         out.append(
             {
                 "id": code,
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary()},
-                "helpUri": rule.url(),
-                "help": {"text": f"{rule.summary()} See {rule.url()}"},
+                "helpUri": url,
+                "help": {"text": f"{rule.summary()} See {url}"},
                 "defaultConfiguration": {"level": LEVEL[rule.severity.value]},
             }
         )
@@ -55,12 +56,14 @@ def rule_descriptors() -> list[dict[str, Any]]:
 def sarif_log(result: CheckResult) -> dict[str, Any]:
     """The SARIF log of a check as a dict."""
     index = {code: i for i, code in enumerate(sorted(RULES))}
-    location = artifact_uri(result.catalog)
+    files = result.catalogs or [result.catalog]
+    locations = {name: artifact_uri(name) for name in files}
     findings = result.findings.with_columns(fingerprint=fingerprints(result.findings))
     results = []
     for f in findings.iter_rows(named=True):
         rule = RULES.get(f["rule"])
-        text = f["message"] + (f" (see {rule.url()})" if rule else "")
+        location = locations[f.get(CATALOG) or result.catalog]
+        text = f["message"] + (f" (see {rule.url(result.docs_url)})" if rule else "")
         entry: dict[str, Any] = {
             "ruleId": f["rule"],
             "level": LEVEL.get(f["severity"], "warning"),
@@ -96,10 +99,12 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
                     "driver": {
                         "name": "mapper",
                         "version": __version__,
-                        "rules": rule_descriptors(),
+                        "rules": rule_descriptors(result.docs_url),
                     }
                 },
-                "artifacts": [{"location": location, "roles": ["analysisTarget"]}],
+                "artifacts": [
+                    {"location": locations[name], "roles": ["analysisTarget"]} for name in files
+                ],
                 "results": results,
                 "properties": result.meta(),
             }

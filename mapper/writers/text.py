@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from mapper.result import CheckResult
+from mapper.line_types import LINE_TYPES
+from mapper.result import CATALOG, SEVERITY_RANK, CheckResult
 from mapper.writers import register
 from mapper.writers.base import Writer
 
@@ -18,17 +19,25 @@ MAX_FINDINGS = 40
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def _head(result: CheckResult) -> str:
+    """The opening lines: short, so neither a path nor a date is broken at 80 columns."""
+    s = result.summary
+    return "\n".join(
+        [
+            f"{result.catalog}: {s.rows_read} rows read (读取{s.rows_read}行)",
+            f"reference {result.release}, as of {result.as_of}",
+            f"贯标率 coded correctly: {s.coded_ok}/{s.insured_items} insured items = "
+            f"{s.coded_rate:.1%}",
+            "  ".join(f"{k}: {v}" for k, v in s.by_status.items()),
+            *([f"{result.blank_rows} blank rows skipped (空行)"] if result.blank_rows else []),
+            *result.reading.column_notes(),
+        ]
+    )
+
+
 def _tables(result: CheckResult) -> list[Table | str]:
     s = result.summary
-    head = (
-        f"{result.catalog}: {s.rows_read} rows read (读取{s.rows_read}行), reference "
-        f"{result.release}, as of {result.as_of}\n"
-        f"贯标率 coded correctly: {s.coded_ok}/{s.insured_items} insured items = "
-        f"{s.coded_rate:.1%}   "
-        + "  ".join(f"{k}: {v}" for k, v in s.by_status.items())
-        + (f"\n{result.blank_rows} blank rows skipped (空行)" if result.blank_rows else "")
-        + "".join(f"\n{note}" for note in result.reading.column_notes())
-    )
+    head = _head(result)
     lines = Table(title="按类别 by line type")
     for col in ("类别 line type", "items", "非医保 non-insured", "coded ok", "贯标率"):
         lines.add_column(col, justify="right" if col != "类别 line type" else "left")
@@ -50,26 +59,68 @@ def _tables(result: CheckResult) -> list[Table | str]:
         )
     shown = min(MAX_FINDINGS, result.findings.height)
     found = Table(title=f"问题 findings ({shown} of {result.findings.height} shown)")
-    for col in ("row", "item", "name", "rule", "severity", "message"):
-        found.add_column(col, overflow="fold")
+    files = [CATALOG] if result.several else []
+    for col in (*(["file"] if files else []), "row", "item", "name", "rule", "severity"):
+        found.add_column(col, no_wrap=col != "name")
+    found.add_column("message", overflow="fold")
     first = result.located_findings.head(MAX_FINDINGS)
-    names = dict(
-        result.items_source.filter(pl.col("row").is_in(first.get_column("row").implode()))
-        .select("row", pl.col("name").cast(pl.String))
+    keys = [*files, "row"]
+    names = {
+        tuple(key): name
+        for *key, name in result.items_source.join(
+            first.lazy().select(keys).unique(), on=keys, how="semi"
+        )
+        .select(*keys, pl.col("name").cast(pl.String))
         .collect()
         .iter_rows()
-    )
+    }
     for row in first.iter_rows(named=True):
         style = SEVERITY_STYLE.get(row["severity"], "")
         found.add_row(
+            *([row[CATALOG]] if files else []),
             f"{row['sheet']}!{row['sheet_row']}" if row.get("sheet") else str(row["row"]),
             row["item_id"] or "",
-            names.get(row["row"]) or "",
+            names.get(tuple(row[k] for k in keys)) or "",
             row["rule"],
             f"[{style}]{row['severity']}[/]",
             row["message"],
         )
-    return [head, *_cutover(result), lines, *_sheets(result), rules, *_payment(result), found]
+    per_file = [_catalogs(s.by_catalog)] if s.by_catalog is not None else []
+    return [
+        head,
+        *_cutover(result),
+        *per_file,
+        lines,
+        *_sheets(result),
+        rules,
+        *_payment(result),
+        found,
+    ]
+
+
+def _catalogs(by_catalog: pl.DataFrame) -> Table:
+    """Several files: each one's rows, 贯标率 and findings."""
+    table = Table(title="按文件 by file")
+    table.add_column("文件 file", overflow="fold")
+    for col in ("rows", "贯标率", "errors", "warnings", "infos"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for row in by_catalog.iter_rows(named=True):
+        table.add_row(
+            row[CATALOG],
+            str(row["rows"]),
+            f"{row['coded_rate']:.1%}",
+            str(row["errors"]),
+            str(row["warnings"]),
+            str(row["infos"]),
+        )
+    return table
+
+
+def line_type_label(line_type: str | None) -> str:
+    """A line type in Chinese, short (西药中成药, 医用耗材, 非医保类商品 …)."""
+    if line_type is None:
+        return ""
+    return LINE_TYPES.get(line_type, line_type).split(" (")[0]
 
 
 MAX_SKIPPED = 40
@@ -144,12 +195,13 @@ def _payment(result: CheckResult) -> list[Table | str]:
             title = f"{window}\n{title}"
     title += f"\n金额口径 amounts: {s.amount_basis}"
     table = Table(title=escape(title))
-    for col in ("类别 line type", "商品类别 class", "items", "统筹失去 pooled lost",
-                "个账失去 personal lost", "个账金额 personal amount"):  # fmt: skip
-        table.add_column(col, justify="left" if "类" in col[:3] else "right")
+    # Two-line headers and unbroken cells: the table fits 80 columns without cutting a label.
+    for col in ("类别\nline type", "商品类别\nclass", "items", "统筹失去\npooled lost",
+                "个账失去\npersonal lost", "个账金额\npersonal amount"):  # fmt: skip
+        table.add_column(col, justify="left" if "类" in col[:3] else "right", no_wrap=True)
     for row in s.payment.iter_rows(named=True):
         table.add_row(
-            row["line_type"],
+            line_type_label(row["line_type"]),
             row["class_label"] or "",
             str(row["items"]),
             str(row["pooled_fund_lost"]),
@@ -182,3 +234,46 @@ class TextWriter(Writer):
     def print(self, result: CheckResult, console: Console) -> None:
         for part in _tables(result):
             console.print(part)
+
+
+def finding_lines(result: CheckResult) -> str:
+    """Every finding on one line, as ruff prints them (``--quiet``):
+    ``file:row: RULE [severity] item ID: message``."""
+    out = []
+    for f in result.findings.iter_rows(named=True):
+        where = f"{f.get(CATALOG) or result.catalog}:{f['row']}"
+        item = f" item {f['item_id']}:" if f["item_id"] else ""
+        out.append(f"{where}: {f['rule']} [{f['severity']}]{item} {f['message']}\n")
+    return "".join(out)
+
+
+def statistics(result: CheckResult) -> pl.DataFrame:
+    """Findings per rule, most first (``--statistics``): count, rule, name, severity."""
+    by_rule = result.summary.by_rule.filter(pl.col("findings") > 0)
+    return by_rule.select("findings", "rule", "name", "severity").sort(
+        "findings", "rule", descending=[True, False]
+    )
+
+
+def statistics_text(result: CheckResult) -> str:
+    rows = statistics(result).iter_rows()
+    return "".join(f"{n:>6}  {rule}  {name}  [{severity}]\n" for n, rule, name, severity in rows)
+
+
+def verdict(result: CheckResult, fail_on: str) -> str:
+    """The one-line outcome, as ruff ends: 'All checks passed!' when no finding is at or above
+    ``fail_on``, else what was found."""
+    counts = result.findings.get_column("severity").value_counts()
+    by_severity = dict(counts.iter_rows())
+    parts = [
+        f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 else ''}"
+        for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True)
+        if by_severity.get(s)
+    ]
+    total = result.findings.height
+    if result.exit_code(fail_on) == 0:
+        below = f" ({', '.join(parts)} below --fail-on {fail_on})" if parts else ""
+        return f"All checks passed! 全部检查通过{below}"
+    return (
+        f"Found {total} finding{'s' if total != 1 else ''}: {', '.join(parts)} (发现{total}个问题)"
+    )
