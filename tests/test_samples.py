@@ -19,6 +19,8 @@ CATALOGS = [
     ("pharmacy_catalog.xlsx", "pharmacy_catalog_planted.csv"),
     ("hospital_catalog_gbk.csv", "hospital_catalog_planted.csv"),
     ("hospital_catalog.xlsx", "hospital_catalog_planted.csv"),
+    # The pharmacy catalog filed as a till files it (药品/非药品, OTC, Rx, 器械, 食品 …).
+    ("pos_export_gbk.csv", "pos_export_planted.csv"),
 ]
 
 

@@ -197,7 +197,7 @@ def _payment(result: CheckResult) -> list[Table | str]:
     table = Table(title=escape(title))
     # Two-line headers and unbroken cells: the table fits 80 columns without cutting a label.
     for col in ("类别\nline type", "商品类别\nclass", "items", "统筹失去\npooled lost",
-                "个账失去\npersonal lost", "个账金额\npersonal amount"):  # fmt: skip
+                "个账失去\npersonal lost", "个账金额\namount"):  # fmt: skip
         table.add_column(col, justify="left" if "类" in col[:3] else "right", no_wrap=True)
     for row in s.payment.iter_rows(named=True):
         table.add_row(

@@ -60,7 +60,8 @@ def test_json_output_is_complete() -> None:
         "fingerprint",
     }
     assert report["findings"][0]["url"].startswith("https://")  # absolute: resolves anywhere
-    assert report["findings"][0]["url"].endswith("/rules.md#cod001-missing-code")
+    cod001 = next(f for f in report["findings"] if f["rule"] == "COD001")
+    assert cod001["url"].endswith("/rules.md#cod001-missing-code")
     assert len(report["items"]) == 398
     assert {"status", "personal_account_payable", "pooled_fund_reason"} <= set(report["items"][0])
 
