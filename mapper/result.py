@@ -26,6 +26,8 @@ from mapper.policy.timeline import Position
 from mapper.rules import Rule, Severity, get_rule
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
+# Goods outside insurance (COD006): outside every 贯标率's denominator.
+GOODS = pl.col("non_insured_goods").fill_null(False)
 CATALOG = "catalog"  # the file a finding or item is from, when one result holds several
 BY_SHEET = pl.Schema(
     {"sheet": pl.String(), "items": pl.Int64(), "coded_ok": pl.Int64(), "coded_rate": pl.Float64()}
@@ -386,7 +388,8 @@ def summarise_sheets(items: pl.LazyFrame) -> pl.LazyFrame:
         .group_by(pl.col("sheet").cast(pl.String))
         .agg(
             items=pl.len().cast(pl.Int64),
-            coded_ok=pl.col("coded_ok").sum().cast(pl.Int64),
+            coded_ok=(pl.col("coded_ok") & ~GOODS).sum().cast(pl.Int64),
+            insured=(~GOODS).sum().cast(pl.Int64),
             first=pl.col("row").min(),
         )
         .sort("first")
@@ -394,7 +397,10 @@ def summarise_sheets(items: pl.LazyFrame) -> pl.LazyFrame:
             "sheet",
             "items",
             "coded_ok",
-            (pl.col("coded_ok") / pl.col("items")).round(4).alias("coded_rate"),
+            # 贯标率 over the sheet's insured items, as the summary's (goods are COD006).
+            pl.when(pl.col("insured") > 0)
+            .then((pl.col("coded_ok") / pl.col("insured")).round(4))
+            .alias("coded_rate"),
         )
     )
 
@@ -408,7 +414,11 @@ def per_catalog(
     rows = (
         items.lazy()
         .group_by(pl.col(CATALOG).cast(pl.String))
-        .agg(rows=pl.len().cast(pl.Int64), coded_ok=pl.col("coded_ok").sum().cast(pl.Int64))
+        .agg(
+            rows=pl.len().cast(pl.Int64),
+            coded_ok=(pl.col("coded_ok") & ~GOODS).sum().cast(pl.Int64),
+            insured=(~GOODS).sum().cast(pl.Int64),
+        )
     )
     found = (
         findings.lazy()
@@ -427,8 +437,8 @@ def per_catalog(
         .join(found, on=CATALOG, how="left", maintain_order="left")
         .with_columns(pl.col("rows", "coded_ok", *counts).fill_null(0))
         .with_columns(
-            coded_rate=pl.when(pl.col("rows") > 0)
-            .then((pl.col("coded_ok") / pl.col("rows")).round(4))
+            coded_rate=pl.when(pl.col("insured") > 0)
+            .then((pl.col("coded_ok") / pl.col("insured")).round(4))
             .otherwise(0.0)
         )
         .select(CATALOG, "rows", "coded_ok", "coded_rate", *counts)
