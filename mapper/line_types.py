@@ -33,16 +33,6 @@ LINE_TYPES: dict[str, str] = {
     "unknown": "未标明类别",
 }
 
-# The signals a line type can come from, strongest first.
-SOURCES = ("category", "code", "sheet", "name", "none")
-SOURCE_LABELS = {
-    "category": "类别列 category column",
-    "code": "编码所属体系 code system",
-    "sheet": "工作表名 sheet name",
-    "name": "商品名称 item name",
-    "none": "无 none",
-}
-
 # Line types a catalog line must carry a national code for (unknown: not known not to).
 INSURED = ("drug", "herbal", "tcm", "preparation", "consumable", "service", "unknown")
 # Lines whose items are insured whatever their name says: a name alone (纱布, 口罩) does not
