@@ -18,7 +18,7 @@ from rich.table import Table
 from mapper.cli.common import EXIT_ERROR, EXIT_FINDINGS, parse_columns, reports_errors
 from mapper.reference.layouts import LAYOUTS
 from mapper.reference.manifest import read_manifest
-from mapper.reference.store import default_root
+from mapper.reference.store import default_root, import_root
 
 SHOWN_PROBLEMS = 50
 FORMATS = click.Choice(["table", "csv", "json"])
@@ -129,7 +129,7 @@ def import_command(
     kept = result.entry.rows
     click.echo(
         f"imported {kept} {system} records as release {release} into "
-        f"{store or default_root()} ({result.entry.path})"
+        f"{import_root(store)} ({result.entry.path})"
         + (f"; skipped {result.rows_rejected} rejected rows" if problems.height else "")
     )
     if problems.height:

@@ -18,7 +18,7 @@ from mapper.errors import InputError
 from mapper.reference.layouts import LAYOUTS
 from mapper.reference.manifest import Manifest, ManifestEntry
 from mapper.reference.release_file import read_release
-from mapper.reference.store import default_root, release_date
+from mapper.reference.store import import_root, release_date
 from mapper.reference.validate import validate
 from mapper.reference.writing import open_store, write_system_file
 
@@ -86,7 +86,7 @@ def import_release(
         raise InputError(f"unknown code system '{system}'; use one of {', '.join(LAYOUTS)}")
     if not re.fullmatch(RELEASE_NAME, release):
         raise InputError(f"'{release}' is not a release name (letters, digits, '.', '-', '_')")
-    root = Path(store) if store is not None else default_root()
+    root = import_root(Path(store) if store is not None else None)
 
     def settle(manifest: Manifest) -> date | None:
         if not replace and manifest.find(release, system) is not None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
-from mapper.errors import InputError
+from mapper.errors import ConfigError, InputError
 from mapper.reference.integrity import verify_entries
 from mapper.reference.manifest import MANIFEST, ManifestEntry, read_manifest
 from mapper.reference.schema import conform
@@ -78,6 +78,24 @@ def default_root() -> Path:
     if isinstance(packaged, Path):  # an installed wheel, unpacked on disk
         shipped.insert(0, packaged)
     return next((p for p in shipped if (p / MANIFEST).is_file()), shipped[0])
+
+
+def import_root(store: Path | None) -> Path:
+    """Where an import writes: ``store``, else :func:`default_root` unless that is the store
+    shipped inside an installed mapper (package data is replaced by the next upgrade and is
+    often read-only: an import there would be lost or fail half-way)."""
+    if store is not None:
+        return store
+    root = default_root()
+    packaged = resources.files("mapper") / "reference_codes"
+    if os.environ.get(ENV_VAR) is None and isinstance(packaged, Path) and root == packaged:
+        raise ConfigError(
+            f"{root}: is the reference store shipped inside the installed mapper; import into a "
+            "store of your own with --store DIR or $MAPPER_REFERENCE=DIR, then check with "
+            '--reference DIR or reference = "DIR" in the config '
+            "(请用 --store 指定自己的参考库目录)"
+        )
+    return root
 
 
 def release_date(release: str) -> date | None:
