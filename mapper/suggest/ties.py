@@ -53,13 +53,18 @@ def mark_ties(scored: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
     ``tie_key``).
     """
     fields = list(DECIDING)
-    shown = scored.select(*GROUP, "rid").join(
-        records.select(
-            "rid",
-            *[pl.col(f).alias(f"_d_{f}") for f in fields],
-            *[FOLDED[f].alias(f"_k_{f}") for f in fields],
-        ),
-        on="rid",
+    # Only groups of two or more need their records' values (most candidates tie with none).
+    shown = (
+        scored.select(*GROUP, "rid")
+        .filter(pl.len().over(GROUP) > 1)
+        .join(
+            records.select(
+                "rid",
+                *[pl.col(f).alias(f"_d_{f}") for f in fields],
+                *[FOLDED[f].alias(f"_k_{f}") for f in fields],
+            ),
+            on="rid",
+        )
     )
     groups = (
         shown.group_by(GROUP)
