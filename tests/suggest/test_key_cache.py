@@ -34,9 +34,7 @@ def test_keys_are_stored_once_and_read_back_equal(
     assert _files(tmp_path / "cache") == [stored] and stored.stat().st_mtime_ns == stamp
     for index in (first, again):
         assert_frame_equal(index.records, fresh.records)
-        assert_frame_equal(
-            index.names.drop("nid"), fresh.names.drop("nid"), check_row_order=False
-        )
+        assert_frame_equal(index.names.drop("nid"), fresh.names.drop("nid"), check_row_order=False)
     assert second.size >= fresh.size
 
 
