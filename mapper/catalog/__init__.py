@@ -81,22 +81,25 @@ def read_catalog(
     encoding: str | None = None,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
+    code_optional: bool = False,
 ) -> Catalog:
     """Read a catalog file into a :class:`Catalog`.
 
     ``encoding`` overrides detection for text files, ``sheet`` picks an Excel sheet (name or
     1-based number; without it every sheet with a code column is read), ``columns`` maps field
-    names to headers where the aliases do not find them. Raises
+    names to headers where the aliases do not find them. ``code_optional`` reads a file with no
+    code column (a catalog to be coded for the first time: ``mapper suggest`` / ``apply``) with
+    every ``code`` empty and no ``code`` in ``columns``. Raises
     :class:`~mapper.errors.InputError` for anything unreadable.
     """
     p = Path(path)
     file = str(path)
     reader = reader_for(p, file)
     if reader is read_excel and sheet is None:
-        return read_workbook(p, file, columns)
+        return read_workbook(p, file, columns, code_optional)
     table, source, first_row = reader(p, encoding=encoding, sheet=sheet)
     name = source.partition(":")[2] if reader is read_excel else None
-    part = read_table(table, file, columns, first_row, name)
+    part = read_table(table, file, columns, first_row, name, code_optional)
     return Catalog(
         path=file,
         frame=part.frame,
@@ -127,16 +130,17 @@ def read_table(
     columns: Mapping[str, str] | None,
     first_row: int,
     sheet: str | None = None,
+    code_optional: bool = False,
 ) -> Part:
     """The canonical items of one table of text columns (rows numbered from ``first_row``),
     its structure rows apart, blank rows dropped. InputError when it has no data rows or no
-    code column."""
+    code column (unless ``code_optional``)."""
     if table.num_rows == 0:
         raise InputError(NO_DATA, file=file)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     mapping = resolve_columns(frame.columns, columns, file)
-    found_by = choose_code_column(frame, mapping, columns, file)
+    found_by = choose_code_column(frame, mapping, columns, file, required=not code_optional)
     assert found_by is not None  # judged on every row: found, or raised
     canonical, blank = _drop_blank_rows(_canonical(frame, mapping, first_row, sheet))
     if canonical.is_empty():

@@ -30,11 +30,13 @@ def choose_code_column(
     overrides: Mapping[str, str] | None,
     file: str,
     whole: bool = True,
+    required: bool = True,
 ) -> dict[str, str] | None:
     """Put the code column into ``mapping`` (field → header; the other fields as resolved)
     and return how each field was found. ``frame`` is the catalog's rows as read: all of
     them (``whole``), or its first rows, when no column qualifying among them returns None
-    (the caller reads on). Else the one-line InputError when no column qualifies."""
+    (the caller reads on). Else the one-line InputError when no column qualifies, unless the
+    column is not ``required`` (a catalog to be coded for the first time: no ``code``)."""
     found_by = {f: "option" if overrides and f in overrides else "header" for f in mapping}
     if "code" in mapping:
         if found_by["code"] == "header":
@@ -45,6 +47,8 @@ def choose_code_column(
     if by_values is None:
         if not whole:
             return None
+        if not required:
+            return found_by
         raise InputError(
             "no column holds the national code (找不到医保编码列); headers found: "
             + ", ".join(frame.columns)

@@ -109,24 +109,17 @@ def workbook_sheets(path: Path, file: str) -> list[tuple[str, bool]]:
     return list(zip(names, visible, strict=True))
 
 
-def read_workbook(path: Path, file: str, columns: Mapping[str, str] | None) -> Catalog:
-    """Every visible sheet with a code column, in workbook order, as one catalog."""
+def read_workbook(
+    path: Path, file: str, columns: Mapping[str, str] | None, code_optional: bool = False
+) -> Catalog:
+    """Every visible sheet with a code column, in workbook order, as one catalog. With
+    ``code_optional``, when no sheet has one, every visible sheet with items (codes empty)."""
     if path.stat().st_size == 0:
         raise InputError("file is empty (文件为空)", file=file)
     sheets = workbook_sheets(path, file)
-    parts: list[tuple[int, Part]] = []
-    passed: list[tuple[str, str]] = []
-    errors: list[InputError] = []
-    for position, (name, visible) in enumerate(sheets, start=1):
-        if not visible:
-            passed.append((name, "hidden (隐藏)"))
-            continue
-        try:
-            table, _, first_row = read_excel(path, sheet=name)
-            parts.append((position, catalog.read_table(table, file, columns, first_row, name)))
-        except InputError as exc:
-            errors.append(exc)
-            passed.append((name, _reason(exc)))
+    parts, passed, errors = _read_sheets(path, file, sheets, columns, False)
+    if not parts and code_optional:
+        parts, passed, errors = _read_sheets(path, file, sheets, columns, True)
     if not parts:
         if len(errors) == 1 and len(sheets) == 1:
             raise errors[0]  # one sheet: its own error says it best
@@ -154,6 +147,32 @@ def read_workbook(path: Path, file: str, columns: Mapping[str, str] | None) -> C
         sheets=read,
         skipped_sheets=passed,
     )
+
+
+def _read_sheets(
+    path: Path,
+    file: str,
+    sheets: list[tuple[str, bool]],
+    columns: Mapping[str, str] | None,
+    code_optional: bool,
+) -> tuple[list[tuple[int, Part]], list[tuple[str, str]], list[InputError]]:
+    """The sheets read (with their 1-based position), those passed over (with why), and
+    their errors."""
+    parts: list[tuple[int, Part]] = []
+    passed: list[tuple[str, str]] = []
+    errors: list[InputError] = []
+    for position, (name, visible) in enumerate(sheets, start=1):
+        if not visible:
+            passed.append((name, "hidden (隐藏)"))
+            continue
+        try:
+            table, _, first_row = read_excel(path, sheet=name)
+            part = catalog.read_table(table, file, columns, first_row, name, code_optional)
+            parts.append((position, part))
+        except InputError as exc:
+            errors.append(exc)
+            passed.append((name, _reason(exc)))
+    return parts, passed, errors
 
 
 def _reason(error: InputError) -> str:

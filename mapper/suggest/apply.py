@@ -18,10 +18,11 @@ import polars as pl
 
 from mapper.api import check
 from mapper.catalog import Catalog, read_catalog
+from mapper.catalog.sheets import ROW_BLOCK, SheetRead
 from mapper.errors import InputError
 from mapper.reference import Reference, load_reference
 from mapper.result import CheckResult
-from mapper.suggest.fill import Target, fill_workbook, filler_for
+from mapper.suggest.fill import Part, Target, fill_workbook, filler_for
 from mapper.suggest.memory import load_memory, remember, save_memory
 from mapper.suggest.review import chosen_codes, read_review
 from mapper.suggest.validate import validated_codes
@@ -62,7 +63,7 @@ def apply_review(
         raise InputError("--out must end in " + ", ".join(WRITABLE), file=str(out_path))
     if out_path.resolve() == Path(catalog).resolve():
         raise InputError("--out must not be the catalog itself", file=str(out_path))
-    cat = read_catalog(catalog, encoding=encoding, sheet=sheet)
+    cat = read_catalog(catalog, encoding=encoding, sheet=sheet, code_optional=True)
     ref = reference if isinstance(reference, Reference) else load_reference(reference)
     review_file = None if isinstance(review, pl.DataFrame) else str(review)
     frame = review if isinstance(review, pl.DataFrame) else read_review(review)
@@ -71,14 +72,12 @@ def apply_review(
     except InputError as exc:
         raise InputError(exc.detail, file=review_file, row=exc.row, column=exc.column) from None
     _check_rows(chosen, cat, review_file)
-    target = _target(cat, encoding, sheet)
-    codes = dict(chosen.unique("row", keep="last").select("row", "code").iter_rows())
+    target = _target(cat, chosen.unique("row", keep="last"), encoding, sheet)
     filler = filler_for(target.path, out_path)
-    filler(target, codes, out_path)
-    # A kept workbook still has its other sheets: re-check the one that was read.
-    result = check(
-        out_path, ref, as_of=as_of, sheet=target.sheet if filler is fill_workbook else None
-    )
+    filler(target, out_path)
+    # A kept workbook still has its other sheets: re-check the ones that were read.
+    read_one = filler is fill_workbook and len(target.parts) == 1
+    result = check(out_path, ref, as_of=as_of, sheet=target.parts[0].sheet if read_one else None)
     size = None
     if memory is not None:
         approved = chosen.join(
@@ -117,13 +116,24 @@ def _check_rows(chosen: pl.DataFrame, cat: Catalog, file: str | None) -> None:
         )
 
 
-def _target(cat: Catalog, encoding: str | None, sheet: str | None) -> Target:
-    """What the fillers need to find the cells read_catalog read."""
-    read_sheet = cat.source.removeprefix("xlsx:") if cat.source.startswith("xlsx:") else sheet
-    return Target(
-        path=Path(cat.path),
-        sheet=read_sheet,
-        code_header=cat.columns.get("code"),
-        headers=tuple(cat.columns.values()),
-        encoding=encoding,
-    )
+def _target(cat: Catalog, chosen: pl.DataFrame, encoding: str | None, sheet: str | None) -> Target:
+    """What the fillers need to find the cells read_catalog read: per table (each sheet read
+    from a workbook), its headers and its codes by the row the spreadsheet shows."""
+    codes = chosen.join(cat.frame.select("row", "sheet"), on="row", how="left")
+    if len(cat.sheets) > 1:  # rows of several sheets are numbered sheet by sheet
+        codes = codes.with_columns(pl.col("row") % ROW_BLOCK)
+    tables = cat.sheets or [SheetRead(sheet or "", 0, cat.columns, cat.found_by)]
+    parts = []
+    for read in tables:
+        name = read.name or None
+        mine = codes if len(tables) == 1 else codes.filter(pl.col("sheet") == name)
+        parts.append(
+            Part(
+                sheet=name,
+                code_header=read.columns.get("code"),
+                name_header=read.columns.get("name"),
+                headers=tuple(read.columns.values()),
+                codes=dict(mine.select("row", "code").iter_rows()),
+            )
+        )
+    return Target(path=Path(cat.path), parts=parts, encoding=encoding)

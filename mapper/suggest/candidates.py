@@ -16,7 +16,8 @@ from mapper.suggest.index import ReferenceIndex, bigrams
 PRE_NAMES = 40  # names kept per query after counting shared bigrams …
 NAMES = 5  # … and after scoring them with rapidfuzz
 PAIR_SCHEMA = {"iid": pl.UInt32, "rid": pl.UInt32, "matched_on": pl.String, "prior": pl.Float64}
-SHORTLIST = 15  # fuzzy records per item kept for full scoring, by a cheap equality pre-score
+SHORTLIST = 15  # fuzzy records per item kept for full scoring, by a cheap equality pre-score …
+SHORTLIST_TIES = 60  # … and all tied with the best one, up to this many: a tie is shown whole
 
 # Item key column → record key column → what the evidence calls it.
 EXACT_KEYS = (("appr_key", "approval_no"), ("gtin", "base_code"))
@@ -144,8 +145,20 @@ def fuzzy_pairs(items: pl.DataFrame, index: ReferenceIndex) -> pl.DataFrame:
     )
     return (
         # The tiny rid term breaks ties the same way on every run.
-        joined.select("iid", "rid", prior=prior - pl.col("rid").cast(pl.Float64) * 1e-15)
-        .filter(pl.col("prior").rank("ordinal", descending=True).over("iid") <= SHORTLIST)
+        # The best SHORTLIST by pre-score, and every record tied with the best one (up to
+        # SHORTLIST_TIES): a line without maker or pack ties with every maker's or packaging's
+        # record, and that tie is only honest when shown whole. The tiny rid term orders
+        # records the same way on every run.
+        joined.select("iid", "rid", prior=prior)
+        .with_columns(
+            order=(pl.col("prior") - pl.col("rid").cast(pl.Float64) * 1e-15)
+            .rank("ordinal", descending=True)
+            .over("iid"),
+            top=pl.col("prior") == pl.col("prior").max().over("iid"),
+        )
+        .filter(
+            (pl.col("order") <= SHORTLIST) | (pl.col("top") & (pl.col("order") <= SHORTLIST_TIES))
+        )
         .select("iid", "rid", pl.lit(None, pl.String).alias("matched_on"), "prior")
         .cast(PAIR_SCHEMA)  # type: ignore[arg-type]
     )

@@ -22,13 +22,13 @@ from mapper.suggest.ties import mark_ties
 
 EXACT_WEIGHT = 0.05  # share of the score given to agreement as written (see rank_candidates)
 TIERS = {"memory": 0, "exact": 1, "fuzzy": 2}
-ITEM_COLUMNS = ("row", "item_id", "name", "trade_name", "spec", "dosage_form", "manufacturer",
-                "approval_no", "base_code", "unit", "unit_price", "quantity", "code",
-                "line_type")  # fmt: skip
+ITEM_COLUMNS = ("row", "sheet", "item_id", "name", "trade_name", "spec", "dosage_form",
+                "manufacturer", "approval_no", "base_code", "unit", "unit_price", "quantity",
+                "code", "line_type")  # fmt: skip
 
 # The frame ``suggest`` returns: one row per item and candidate.
 SUGGESTION_COLUMNS = (
-    "row", "item_id", "item_name", "item_spec", "item_dosage_form", "item_manufacturer",
+    "row", "sheet", "item_id", "item_name", "item_spec", "item_dosage_form", "item_manufacturer",
     "item_approval_no", "item_code", "item_unit_price", "item_quantity", "value", "problem",
     "rank", "code", "score", "matched_on",
     "agreed", "differed", "agrees", "tied", "decide_by", "tie", *(f"{f}_score" for f in FIELDS),
@@ -89,9 +89,10 @@ def rank_candidates(
     Memory candidates come first, then exact-key ones, then fuzzy ones; within a tier by
     score. **score = 0.95·similarity + 0.05·exact**: 1.0 when every field the line carries
     agrees and is written exactly as the record writes it; exact agreement outranks agreement
-    after folding. Candidates of one tier with the same score cannot be told apart: they are
-    marked (:mod:`mapper.suggest.ties`) and ordered by market status (上市 first) and code only
-    for display.
+    after folding. Candidates of one tier with the same similarity cannot be told apart by
+    anything the line carries: they are marked (:mod:`mapper.suggest.ties`), kept together
+    (placed by the best score among them) and ordered within by score (as written first),
+    market status (上市 first) and code.
     """
     tiered = (
         pairs.with_columns(
@@ -117,21 +118,19 @@ def rank_candidates(
         matched_on=pl.col("matched_on").fill_null("fuzzy"),
         agrees=agrees_everywhere(),
     )
-    # Agreement as written breaks ties between one maker's records (its packagings and spec
-    # texts), not between makers: where candidates agreeing equally after folding come from
-    # different makers, how the spec is written is a coincidence, and the group stays tied.
-    folded = ["iid", "tier", pl.col("similarity").round(4)]
-    spans_makers = pl.col("r_mfr_key").n_unique().over(folded) > 1
-    scored = scored.with_columns(
-        tie_key=pl.when(spans_makers).then(pl.col("similarity").round(4)).otherwise("score")
-    )
+    # Tied: the same similarity after folding. Agreement as written orders tied candidates
+    # (the record written as the line writes it first) but does not untie them: ``每袋装12g`` and
+    # ``每袋装12克`` are one strength, and tills refold units at will.
+    scored = scored.with_columns(tie_key=pl.col("similarity").round(4))
     ordered = (
         mark_ties(scored, index.records)
         .join(index.records.select("rid", "market_rank"), on="rid")
+        .with_columns(_group_best=pl.col("score").max().over("iid", "tier", "tie_key"))
         .sort(
-            ["iid", "tier", "score", "market_rank", "r_code"],
-            descending=[False, False, True, False, False],
+            ["iid", "tier", "_group_best", "tie_key", "score", "market_rank", "r_code"],
+            descending=[False, False, True, True, True, False, False],
         )
+        .drop("_group_best")
     )
     position = pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("iid")
     with_first = (
@@ -176,7 +175,9 @@ def suggest(
     cat = (
         catalog
         if isinstance(catalog, Catalog)
-        else read_catalog(catalog, encoding=encoding, sheet=sheet, columns=columns)
+        else read_catalog(
+            catalog, encoding=encoding, sheet=sheet, columns=columns, code_optional=True
+        )
     )
     ref = reference if isinstance(reference, Reference) else load_reference(reference, release)
     as_of = as_of or date.today()
@@ -215,6 +216,7 @@ def present(items: pl.DataFrame, ranked: pl.DataFrame, index: ReferenceIndex) ->
     item_view = items.select(
         "iid",
         "row",
+        "sheet",
         "item_id",
         *[pl.col(c).alias(f"item_{c}") for c in
           ("name", "spec", "dosage_form", "manufacturer", "approval_no", "code", "unit_price",

@@ -18,6 +18,7 @@ import polars as pl
 
 from mapper.reference import Reference
 from mapper.reference.schema import REFERENCE_SCHEMA
+from mapper.suggest.key_cache import cached_keys
 from mapper.suggest.keys import add_keys
 
 # Systems an item line can be mapped to (institutions are not catalog items).
@@ -66,19 +67,24 @@ def build_index(
 
     ``reference`` is a loaded store release or a frame in the reference schema.
     """
-    lazy = reference.scan() if isinstance(reference, Reference) else reference.lazy()
-    lazy = lazy.filter(pl.col("system").is_in(ITEM_SYSTEMS))
+    columns = [c for c in REFERENCE_SCHEMA if c in DISPLAY or c in _KEYED]
+
+    def keyed(raw: pl.DataFrame) -> pl.DataFrame:
+        items = raw.filter(pl.col("system").is_in(ITEM_SYSTEMS))
+        return add_keys(items, second_name="generic_name", package="package")
+
+    # Keys are per record, whatever the date: computed over the whole release (kept on disk for
+    # a store release, mapper.suggest.key_cache), then the date picks the records.
+    if isinstance(reference, Reference):
+        records = cached_keys(reference, columns, keyed)
+    else:
+        records = keyed(reference.lazy().select(columns).collect())
     if as_of is not None:
-        lazy = lazy.filter(
+        records = records.filter(
             (pl.col("valid_from").is_null() | (pl.col("valid_from") <= as_of))
             & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= as_of))
         )
-    raw = (
-        lazy.select(c for c in REFERENCE_SCHEMA if c in DISPLAY or c in _KEYED)
-        .unique(subset="code", keep="first", maintain_order=True)
-        .collect()
-    )
-    records = add_keys(raw, second_name="generic_name", package="package").with_columns(
+    records = records.unique(subset="code", keep="first", maintain_order=True).with_columns(
         rid=pl.int_range(pl.len(), dtype=pl.UInt32),
         market_rank=pl.col("market_status").replace_strict(
             MARKET_RANK, default=9, return_dtype=pl.Int8

@@ -1,12 +1,15 @@
 """Ties: candidates the line cannot tell apart, reported as such and never silently ordered.
 
 Two candidates of one item are tied when they sit in the same tier with the same ``tie_key`` (the
-score, or the similarity before agreement as written where that would decide between makers):
-every field the line carries compares the same way with both (typically one product in several
-packagings, and a line that does not say which). Each tie group is marked with its size and the
-record field that would decide between them, in the order a reviewer would look:
-最小包装 (package), 规格, 剂型, 包装单位, 生产企业, 名称, 批准文号, 本位码; when the records
-differ in none of these, only the code tells them apart.
+similarity after folding): every field the line carries compares the same way with both
+(typically one product in several packagings, and a line that does not say which). How a value
+happens to be written (``每袋装12g`` / ``每袋装12克``) orders tied candidates but never unties
+them: tills refold units and drop ``每袋装`` at will. Each tie group is marked with its size and
+the record field that would decide between them, in the order a reviewer would look:
+最小包装 (package), 规格, 剂型, 包装单位, 生产企业, 名称, 批准文号, 本位码 — a field decides
+when the records differ in it after folding (``0.25g`` = ``250mg``, legal forms dropped), else
+when they differ only as written; when they differ in none of these, only the code tells them
+apart.
 """
 
 from __future__ import annotations
@@ -24,6 +27,20 @@ DECIDING: dict[str, tuple[str, str, str]] = {
     "approval_no": ("批准文号", "个批准文号", "approval numbers"),
     "base_code": ("本位码", "个本位码", "base codes"),
 }
+# Record field → its folded form: records that differ only in how a value is written are not
+# told apart by it (the reviewer is pointed to a field that does differ, e.g. 批准文号).
+FOLDED: dict[str, pl.Expr] = {
+    "package": pl.col("package").str.normalize("NFKC").str.replace_all(r"\s+", ""),
+    "spec": pl.coalesce(
+        pl.format("{}{}", pl.col("strength").round(6), pl.col("strength_dim")), pl.col("spec_core")
+    ),
+    "dosage_form": pl.col("form_key"),
+    "unit": pl.col("unit_key"),
+    "manufacturer": pl.col("mfr_key"),
+    "name": pl.col("nkey"),
+    "approval_no": pl.col("appr_key"),
+    "base_code": pl.coalesce("gtin", "base_code"),
+}
 GROUP = ("iid", "tier", "tie_key")
 # Fields in which one product's records differ (its packagings and presentations).
 SAME_PRODUCT = ("package", "spec", "dosage_form", "unit")
@@ -36,14 +53,25 @@ def mark_ties(scored: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
     ``tie_key``).
     """
     fields = list(DECIDING)
-    shown = scored.select(*GROUP, "rid").join(
-        records.select("rid", *[pl.col(f).alias(f"_d_{f}") for f in fields]), on="rid"
+    # Only groups of two or more need their records' values (most candidates tie with none).
+    shown = (
+        scored.select(*GROUP, "rid")
+        .filter(pl.len().over(GROUP) > 1)
+        .join(
+            records.select(
+                "rid",
+                *[pl.col(f).alias(f"_d_{f}") for f in fields],
+                *[FOLDED[f].alias(f"_k_{f}") for f in fields],
+            ),
+            on="rid",
+        )
     )
     groups = (
         shown.group_by(GROUP)
         .agg(
             tied=pl.len(),
             **{f"_n_{f}": pl.col(f"_d_{f}").n_unique() for f in fields},
+            **{f"_f_{f}": pl.col(f"_k_{f}").n_unique() for f in fields},
             **{
                 f"_v_{f}": pl.col(f"_d_{f}").fill_null("—").unique(maintain_order=True)
                 for f in fields
@@ -56,11 +84,13 @@ def mark_ties(scored: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
             tied=pl.lit(None, pl.UInt32), decide_by=pl.lit(None, pl.String),
             tie=pl.lit(None, pl.String),
         )  # fmt: skip
+    # Fields that differ after folding first, then fields that differ only as written.
+    order = [(f, f"_f_{f}") for f in fields] + [(f, f"_n_{f}") for f in fields]
     decide = pl.coalesce(
-        *[pl.when(pl.col(f"_n_{f}") > 1).then(pl.lit(f)) for f in fields], pl.lit("code")
+        *[pl.when(pl.col(n) > 1).then(pl.lit(f)) for f, n in order], pl.lit("code")
     )
     values = pl.coalesce(
-        *[pl.when(pl.col(f"_n_{f}") > 1).then(pl.col(f"_v_{f}").list.join(" | ")) for f in fields],
+        *[pl.when(pl.col(n) > 1).then(pl.col(f"_v_{f}").list.join(" | ")) for f, n in order],
         pl.lit(""),
     )
     n = pl.col("tied").cast(pl.String)

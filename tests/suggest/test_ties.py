@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from mapper.reference import Reference
-from mapper.suggest import suggest
+from mapper.suggest import build_index, suggest
 from mapper.suggest.index import ReferenceIndex
 from mapper.suggest.review import add_status
 from tests.suggest.conftest import AS_OF
@@ -83,3 +83,68 @@ def test_pack_in_the_spec_decides_between_packagings(
     first = got.row(0, named=True)
     assert (first["code"], first["status"]) == (target["code"], "auto")
     assert first["pack_score"] == 1.0
+
+
+def _refold(spec: pl.Expr) -> pl.Expr:
+    """The strength written the other way: g ↔ 克, ml ↔ 毫升 (one spelling of one value)."""
+    return (
+        pl.when(spec.str.contains(r"\dg"))
+        .then(spec.str.replace(r"(\d)g", "${1}克"))
+        .when(spec.str.contains(r"\d克"))
+        .then(spec.str.replace(r"(\d)克", "${1}g"))
+        .when(spec.str.contains(r"\dml"))
+        .then(spec.str.replace(r"(\d)ml", "${1}毫升"))
+        .otherwise(spec.str.replace(r"(\d)毫升", "${1}ml"))
+    )
+
+
+def test_records_told_apart_only_by_how_the_spec_is_written_are_never_auto(
+    tmp_path: Path, shipped: Reference
+) -> None:
+    # The real release has one maker registering one product twice, same packaging, under two
+    # approval numbers, its spec written 每袋装12g on one and 每袋装12克 on the other. A line
+    # written like either cannot tell them apart: the way a till writes 克 is no evidence.
+    # Real records of several makers, each given such a twin (its own code and 批准文号).
+    frame = shipped.scan().collect()
+    records = (
+        frame.filter(
+            (pl.col("system") == "drug")
+            & pl.col("package").is_not_null()
+            & pl.col("manufacturer").is_not_null()
+            & pl.col("approval_no").is_not_null()
+            & pl.col("spec").str.contains(r"\d(?:g|克|ml|毫升)")
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= AS_OF))
+            & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= AS_OF))
+        )
+        .unique("name", keep="first", maintain_order=True)
+        .unique("manufacturer", keep="first", maintain_order=True)
+        .head(8)
+    )
+    assert records.height == 8
+    twins = records.with_columns(
+        code=pl.col("code").str.slice(0, pl.col("code").str.len_chars() - 2) + "99",
+        approval_no=pl.col("approval_no").str.slice(0, 6) + "99999999",
+        spec=_refold(pl.col("spec")),
+        base_code=None,
+    )
+    assert twins.join(frame, on="code", how="semi").is_empty()
+    index = build_index(pl.concat([frame, twins]), AS_OF)
+    lines = ["商品编码,通用名称,规格,剂型,生产企业,单位,医保编码,商品类别"]
+    for i, rec in enumerate(twins.iter_rows(named=True)):  # written as the twin writes it
+        count = rec["package"].split("/")[0]
+        lines.append(
+            f'{i},{rec["name"]},"{rec["spec"]}*{count}",{rec["dosage_form"] or ""},'
+            f"{rec['manufacturer']},{rec['unit'] or ''},,西药"
+        )
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = add_status(suggest(path, shipped, as_of=AS_OF, index=index))
+    for row, rec in enumerate(twins.iter_rows(named=True), start=2):
+        item = got.filter(pl.col("row") == row)
+        pair = item.filter(pl.col("code").is_in([rec["code"], records["code"][row - 2]]))
+        assert pair.height == 2, item  # both shown …
+        assert set(pair["status"]) == {"ambiguous"}  # … neither auto
+        assert pair["tie"].n_unique() == 1 and pair["decide_by"][0] == "approval_no"
+        assert "请按批准文号选择" in pair["tie"][0] and rec["approval_no"] in pair["tie"][0]
+        first = item.row(0, named=True)  # the record written as the line writes it leads
+        assert (first["code"], first["status"]) == (rec["code"], "ambiguous"), first
