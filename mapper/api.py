@@ -12,6 +12,7 @@ import polars as pl
 from mapper.catalog import Catalog, read_catalog
 from mapper.checking import CheckOptions, Setup, prepare, reading
 from mapper.engine import PRODUCT, PRODUCT_COLUMNS, row_facts, split, stack_findings
+from mapper.pipeline.plan import repeat_hashes
 from mapper.policy import Policy
 from mapper.reference import Reference
 from mapper.result import CheckResult, item_table, row_status
@@ -48,7 +49,7 @@ class Pipeline:
     @cached_property
     def enriched(self) -> pl.DataFrame:
         """The catalog row by row with everything the rules read (products joined back)."""
-        facts = row_facts(self.rows.lazy(), self.products.lazy())
+        facts = row_facts(self.rows.lazy(), self.products.lazy().select(PRODUCT, "code_key"))
         return (
             self.catalog.frame.lazy()
             .with_columns(pl.col("item_id").str.strip_chars())
@@ -81,10 +82,10 @@ def run(
     """
     setup = prepare(reference, **options)
     cat = catalog if isinstance(catalog, Catalog) else read_catalog(catalog, **reading(options))
-    parts = split(cat.frame.lazy())
+    parts = split(cat.frame.lazy(), repeat_hashes(setup.rules))
     checked = setup.check_products(parts.products)
     rows = parts.rows.lazy()
-    per_row = setup.check_rows(rows, checked.enriched)
+    per_row = setup.check_rows(rows, checked.row_inputs)
     findings = stack_findings(rows, checked.findings.lazy(), per_row.lazy()).collect()
     redone = row_status(findings.lazy(), per_row.get_column("row").unique())
     items = item_table(rows, checked.assessed, PRODUCT, redone).collect()

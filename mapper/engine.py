@@ -54,15 +54,16 @@ def product_key(seed: int) -> pl.Expr:
     return pl.struct(PRODUCT_COLUMNS).hash(seed).alias(PRODUCT)
 
 
-def row_frame(source: pl.LazyFrame, seed: int) -> pl.LazyFrame:
-    """The per-row columns of a canonical catalog frame and its product key."""
+def row_frame(source: pl.LazyFrame, seed: int, hashes: Sequence[pl.Expr] = ()) -> pl.LazyFrame:
+    """The per-row columns of a canonical catalog frame, its product key and ``hashes`` (of
+    the row columns, as here)."""
     return source.select(
         "row",
         pl.col("item_id").str.strip_chars(),
         "unit_price",
         "quantity",
         product_key(seed),
-    )
+    ).with_columns(hashes)
 
 
 def product_frame(source: pl.LazyFrame, seed: int) -> pl.LazyFrame:
@@ -95,28 +96,15 @@ class Split:
     products: pl.DataFrame
 
 
-def split(source: pl.LazyFrame) -> Split:
-    """Split a canonical catalog frame into rows and distinct products (exact keys)."""
+def split(source: pl.LazyFrame, hashes: Sequence[pl.Expr] = ()) -> Split:
+    """Split a canonical catalog frame into rows (with ``hashes`` of row columns) and
+    distinct products (exact keys)."""
     for seed in HASH_SEEDS:
-        rows, products = pl.collect_all([row_frame(source, seed), product_frame(source, seed)])
+        parts = [row_frame(source, seed, hashes), product_frame(source, seed)]
+        rows, products = pl.collect_all(parts)
         if collision_free(products):
             return Split(rows=rows, products=products)
     raise RuntimeError("product keys collide under every seed")  # pragma: no cover
-
-
-# The reference columns the rules, the item columns and the payment policy read (a check
-# that keeps no enriched frame looks up only these: a third less to read and hold).
-CHECKED_REFERENCE = (
-    "name",
-    "generic_name",
-    "spec",
-    "dosage_form",
-    "manufacturer",
-    "approval_no",
-    "payment_category",
-    "valid_from",
-    "valid_to",
-)
 
 
 def reference_lookup(
@@ -163,12 +151,11 @@ def code_columns(frame: pl.DataFrame, memo: normalize.Memo | None = None) -> lis
     ]
 
 
-def comparisons() -> dict[str, pl.Expr]:
-    """Per attribute column, the rows where some attribute rule compares its folded value."""
+def comparisons(rules: Sequence[Rule]) -> dict[str, pl.Expr]:
+    """Per attribute column, the rows where one of ``rules`` compares its folded value."""
     needs: dict[str, list[pl.Expr]] = {}
-    for cls in RULES.values():
-        if issubclass(cls, AttributeRule):
-            rule = cls()
+    for rule in rules:
+        if isinstance(rule, AttributeRule):
             for column in rule.folds():
                 needs.setdefault(column, []).append(rule.compares())
     return {column: pl.any_horizontal(exprs) for column, exprs in needs.items()}
@@ -184,14 +171,16 @@ def enrich(
     reference: Reference,
     lookup: pl.DataFrame | None = None,
     memo: normalize.Memo | None = None,
+    rules: Sequence[Rule] | None = None,
 ) -> pl.DataFrame:
     """Add the columns the product rules read to a frame of distinct products (which come
     back in no particular order: they are keyed on ``product``).
 
     ``lookup`` is :func:`reference_lookup` for (at least) these products' codes, when the
     caller has it already; ``memo`` keeps folded values across the chunks of one check.
-    Comparison keys (the costly folding of names, specs, makers) are computed only where an
-    attribute rule compares them: with the reference record's own text most rows need none.
+    Comparison keys (the costly folding of names, specs, makers) are added for the columns
+    the lookup holds, computed only where one of ``rules`` (default: every registered rule)
+    compares them: with the reference record's own text most rows need none.
     """
     coded = products.with_columns(code_columns(products, memo))
     if lookup is None:
@@ -216,16 +205,25 @@ def enrich(
     classified = classify_lines(joined, memo)
     # A key is folded only for the values of rows some rule compares (other rows get the
     # key of a value they share with those, else null: no rule reads it there).
-    return normalize.add_keys(classified, {**CATALOG_KEYS, **REFERENCE_KEYS}, comparisons(), memo)
+    compared = comparisons([cls() for cls in RULES.values()] if rules is None else rules)
+    keys = {
+        c: kind for c, kind in {**CATALOG_KEYS, **REFERENCE_KEYS}.items() if c in joined.columns
+    }
+    return normalize.add_keys(classified, keys, compared, memo)
+
+
+# Facts about a row among the rows it is checked with (the row rules read these).
+ROW_FACTS = {
+    "id_rows": pl.len().over("item_id"),
+    "id_codes": pl.col("code_key").drop_nulls().n_unique().over("item_id"),
+}
 
 
 def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:
-    """What the row rules read: each row's local id and code with per-id counts."""
-    return rows.join(
-        products.select(PRODUCT, "code_key"), on=PRODUCT, how="left", maintain_order="left"
-    ).with_columns(
-        id_rows=pl.len().over("item_id"),
-        id_codes=pl.col("code_key").drop_nulls().n_unique().over("item_id"),
+    """What the row rules read: each row's own columns, its product's columns in
+    ``products`` (keyed on ``product``: those the row rules read) and :data:`ROW_FACTS`."""
+    return rows.join(products, on=PRODUCT, how="left", maintain_order="left").with_columns(
+        **ROW_FACTS
     )
 
 

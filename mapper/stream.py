@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Unpack
@@ -39,13 +39,14 @@ from mapper.engine import (
     HASH_SEEDS,
     PRODUCT,
     PRODUCT_COLUMNS,
-    code_keys,
     collision_free,
     positions,
     product_key,
     stack_findings,
 )
 from mapper.errors import InputError
+from mapper.fields import ROW_FIELDS
+from mapper.pipeline.plan import repeat_hashes
 from mapper.policy.readiness import cash_items
 from mapper.progress import Progress, silent
 from mapper.reference import Reference
@@ -56,19 +57,17 @@ from mapper.result import CheckResult, item_table, row_status
 STREAMED = frozenset({"parquet", "csv", "jsonl", "text"})
 CHUNK_ROWS = 500_000
 PRODUCT_CHUNK = 250_000  # distinct products checked at a time
-ID_HASH_SEED = 0x1D
 CHECK = "product_check"  # a second, independent hash of the product columns
 CHECK_SEED = 0xC4EC
-ROW_FILE_COLUMNS = ("row", "item_id", "unit_price", "quantity", PRODUCT, "id_hash")
+ROW_COLUMNS = (*ROW_FIELDS, PRODUCT)  # and the hashes the row rules' candidates read
 
 
 @dataclass
 class FirstPass:
-    """What one pass over the file leaves: row files, distinct products, repeated ids."""
+    """What one pass over the file leaves: row files, distinct products."""
 
     row_files: list[Path]
     products: pl.DataFrame
-    repeated_ids: pl.Series  # hashes of local ids seen on more than one row
     blank_rows: int
     skipped: pl.DataFrame  # section and total rows (mapper.catalog.structure)
 
@@ -101,13 +100,18 @@ def _unseen(distinct: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
 
 
 def first_pass(
-    catalog: LazyCatalog, work: Path, seed: int, progress: Progress = silent
+    catalog: LazyCatalog,
+    work: Path,
+    seed: int,
+    progress: Progress = silent,
+    hashes: Sequence[pl.Expr] = (),
 ) -> FirstPass:
     """Read the catalog once in chunks; write per-row columns to ``work``, keep products.
 
     A product is kept once per (key, check) pair: each chunk keeps the products no earlier
     chunk had, so two distinct products sharing a key show up as a key kept twice, unless
-    they also collide under the independent check hash."""
+    they also collide under the independent check hash. The row files hold the row
+    columns, the product key and ``hashes`` (of the row columns)."""
     products: list[pl.DataFrame] = []
     files: list[Path] = []
     blank = [0]
@@ -125,9 +129,9 @@ def first_pass(
         kept = chunk.filter(~pl.col("blank") & ~structure) if blanks or structure.any() else chunk
         kept = kept.with_columns(pl.col("item_id").str.strip_chars())
         path = work / f"rows-{len(files):06d}.arrow"
-        kept.select(
-            *ROW_FILE_COLUMNS[:-1], pl.col("item_id").hash(ID_HASH_SEED).alias("id_hash")
-        ).write_ipc(path, compat_level=pl.CompatLevel.oldest())
+        kept.select(*ROW_COLUMNS).with_columns(hashes).write_ipc(
+            path, compat_level=pl.CompatLevel.oldest()
+        )
         files.append(path)
         # The new (key, check) pairs first, then the product columns of those rows only:
         # ``unique`` carries the two hashes and a row index, not the twelve columns.
@@ -146,11 +150,9 @@ def first_pass(
     keyed.sink_batches(take, chunk_size=CHUNK_ROWS)
     if not products or sum(p.height for p in products) == 0:
         raise InputError("has a header but no data rows (没有数据行)", file=catalog.path)
-    counts = pl.scan_ipc(files).group_by("id_hash").len().filter(pl.col("len") > 1)
     return FirstPass(
         row_files=files,
         products=pl.concat(products).sort(PRODUCT),
-        repeated_ids=counts.collect().get_column("id_hash"),
         blank_rows=blank[0] if catalog.blank_rows is None else catalog.blank_rows,
         skipped=pl.concat(skipped) if catalog.skipped is None else catalog.skipped,
     )
@@ -177,7 +179,7 @@ def second_pass(
     # search: sorting 2.3M products here held a second copy of them (10M rows).
     products = checked.assessed
     product_findings = checked.findings.lazy()
-    columns = list(ROW_FILE_COLUMNS[:-1])
+    columns = list(ROW_COLUMNS)
     redo = per_row.get_column("row").unique()
     # The rows a row rule fired on take their status from all their findings.
     redo_rows = first.rows.select(columns).filter(pl.col("row").is_in(redo.implode()))
@@ -246,7 +248,7 @@ def check_to(
         work = Path(tempfile.mkdtemp(prefix=".mapper-", dir=out))
         try:
             try:
-                first = _first_pass_exact(cat, work, progress)
+                first = _first_pass_exact(cat, work, repeat_hashes(setup.rules), progress)
             except (pl.exceptions.PolarsError, pa.ArrowException) as error:
                 raise cat.explain(error) from error
             _check_and_write(setup, first, written, progress)
@@ -274,10 +276,7 @@ def _check_and_write(
     check held (millions of checked products at national scale) is let go on return, before
     the result reads the findings back."""
     checked = setup.check_products(first.take_products(), chunk=PRODUCT_CHUNK)
-    # Only rows whose local id hash repeats can carry a CAT finding.
-    repeated = pl.col("id_hash").is_in(first.repeated_ids.implode())
-    candidates = first.rows.filter(repeated).collect()  # read once, for both uses
-    per_row = setup.check_rows(candidates.lazy(), _code_keys(checked.assessed, candidates))
+    per_row = setup.check_rows(first.rows, checked.row_inputs)
     second_pass(
         first,
         checked,
@@ -289,22 +288,12 @@ def _check_and_write(
     )
 
 
-def _code_keys(items: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
-    """The code key of each product of ``rows`` (what the row rules read), from the codes of
-    the checked products' item columns: computed for these products only, not kept for all."""
-    wanted = rows.select(PRODUCT).unique()
-    codes = (
-        items.select(PRODUCT, "code")
-        .join(wanted, on=PRODUCT, how="semi")
-        .with_columns(pl.col("code").cast(pl.String))
-    )
-    return codes.select(PRODUCT, code_keys(codes))
-
-
-def _first_pass_exact(catalog: LazyCatalog, work: Path, progress: Progress = silent) -> FirstPass:
+def _first_pass_exact(
+    catalog: LazyCatalog, work: Path, hashes: Sequence[pl.Expr], progress: Progress = silent
+) -> FirstPass:
     """:func:`first_pass` with a product key no two distinct products share (else re-keyed)."""
     for seed in HASH_SEEDS:
-        first = first_pass(catalog, work, seed, progress)
+        first = first_pass(catalog, work, seed, progress, hashes)
         if collision_free(first.products):
             return first
         for part in work.glob("rows-*.arrow"):  # a 64-bit collision: key again
