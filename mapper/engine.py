@@ -1,8 +1,9 @@
-"""The check pipeline: every rule runs once per distinct product, then maps back to rows.
+"""The check's building blocks: every rule runs once per distinct product, then maps back to
+rows (the stages are driven by :mod:`mapper.pipeline.driver`).
 
 A catalog repeats the same products: the same code, name, spec and maker appear on many rows
 (many institutions in a bureau's file, many pack sizes and local ids in a hospital's). Every
-rule except the per-row CAT rules reads only those product columns, so the engine
+rule except the row rules (CAT) reads only those product columns, so a check
 
 1. splits the catalog into *rows* (row number, local id, price, quantity and a product key)
    and distinct *products* (the columns the product rules read);
@@ -19,7 +20,6 @@ catalog at hand (a collision re-keys with another seed), so the mapping is exact
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -54,23 +54,6 @@ def product_key(seed: int) -> pl.Expr:
     return pl.struct(PRODUCT_COLUMNS).hash(seed).alias(PRODUCT)
 
 
-def row_frame(source: pl.LazyFrame, seed: int, hashes: Sequence[pl.Expr] = ()) -> pl.LazyFrame:
-    """The per-row columns of a canonical catalog frame, its product key and ``hashes`` (of
-    the row columns, as here)."""
-    return source.select(
-        "row",
-        pl.col("item_id").str.strip_chars(),
-        "unit_price",
-        "quantity",
-        product_key(seed),
-    ).with_columns(hashes)
-
-
-def product_frame(source: pl.LazyFrame, seed: int) -> pl.LazyFrame:
-    """The distinct products of a canonical catalog frame, each with its key."""
-    return source.select(*PRODUCT_COLUMNS).unique().with_columns(product_key(seed))
-
-
 def positions(sorted_keys: pl.Series, keys: pl.Series) -> pl.Series:
     """Where each of ``keys`` is (or would go) in ``sorted_keys``: the binary search runs on
     the keys in sorted order, each starting near the last, then the answers are put back in
@@ -86,25 +69,6 @@ def positions(sorted_keys: pl.Series, keys: pl.Series) -> pl.Series:
 def collision_free(products: pl.DataFrame) -> bool:
     """True when no two distinct products share a key (so a join on the key is exact)."""
     return products.height == products.get_column(PRODUCT).n_unique()
-
-
-@dataclass
-class Split:
-    """A catalog split into rows and distinct products, joined on ``product``."""
-
-    rows: pl.DataFrame
-    products: pl.DataFrame
-
-
-def split(source: pl.LazyFrame, hashes: Sequence[pl.Expr] = ()) -> Split:
-    """Split a canonical catalog frame into rows (with ``hashes`` of row columns) and
-    distinct products (exact keys)."""
-    for seed in HASH_SEEDS:
-        parts = [row_frame(source, seed, hashes), product_frame(source, seed)]
-        rows, products = pl.collect_all(parts)
-        if collision_free(products):
-            return Split(rows=rows, products=products)
-    raise RuntimeError("product keys collide under every seed")  # pragma: no cover
 
 
 def reference_lookup(

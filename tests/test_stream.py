@@ -56,7 +56,7 @@ def test_duplicate_local_ids_found_across_chunks(
 ) -> None:
     """CAT rules see the whole catalog when its rows arrive in many chunks, and products
     checked in chunks give the same findings."""
-    import mapper.stream as stream
+    import mapper.pipeline.driver as stream
 
     monkeypatch.setattr(stream, "CHUNK_ROWS", 50)
     monkeypatch.setattr(stream, "PRODUCT_CHUNK", 120)
@@ -75,7 +75,7 @@ def test_duplicate_local_ids_found_across_chunks(
 
 
 def test_a_product_kept_once_per_key_and_check_pair() -> None:
-    from mapper.stream import CHECK, PRODUCT, _unseen
+    from mapper.pipeline.driver import CHECK, PRODUCT, _unseen
 
     seen = pl.DataFrame(
         {PRODUCT: [5, 9], CHECK: [1, 2]}, schema=dict.fromkeys((PRODUCT, CHECK), pl.UInt64)
@@ -94,7 +94,7 @@ def test_colliding_product_keys_are_found_and_rekeyed(
 ) -> None:
     """Under the first seed every product gets the same key: the first pass finds the
     collision (across chunks too) and keys again with the next seed, so the result is exact."""
-    import mapper.stream as stream
+    import mapper.pipeline.driver as stream
     from mapper.engine import HASH_SEEDS, PRODUCT
 
     real = stream.product_key
@@ -119,7 +119,7 @@ def test_a_collision_across_chunks_is_found(
 ) -> None:
     """Two distinct products in different chunks under one key: the later chunk keeps its
     product (same key, another check hash), so the first pass reports the collision."""
-    import mapper.stream as stream
+    import mapper.pipeline.driver as stream
     from mapper.catalog.scan import scan_catalog
     from mapper.engine import HASH_SEEDS, PRODUCT, collision_free
 
@@ -132,11 +132,10 @@ def test_a_collision_across_chunks_is_found(
         "A2,布洛芬缓释胶囊,XN02BAB034E001010204476,西药\n",
         encoding="utf-8",
     )
-    work = tmp_path / "work"
-    work.mkdir()
+    rows = stream.MemoryRows()
     with scan_catalog(source) as catalog:
-        first = stream.first_pass(catalog, work, HASH_SEEDS[0])
-    assert len(first.row_files) == 2  # one row a chunk
+        first = stream.first_pass(catalog, rows, HASH_SEEDS[0], chunk_rows=stream.CHUNK_ROWS)
+    assert len(rows.frames) == 2  # one row a chunk
     assert first.products.height == 2 and not collision_free(first.products)
 
 
@@ -325,7 +324,7 @@ def test_a_new_rule_gives_the_same_findings_eagerly_and_streamed(
     """What a rule reads is derived from its expressions, and a row rule is handed the rows
     it asks for (all rows by default), so a rule added without touching the engine gives the
     same findings and items on both paths, across chunks too."""
-    import mapper.stream as stream
+    import mapper.pipeline.driver as stream
 
     monkeypatch.setattr(stream, "CHUNK_ROWS", 60)
     monkeypatch.setattr(stream, "PRODUCT_CHUNK", 50)

@@ -50,6 +50,7 @@ import pyarrow.parquet as pq
 
 from mapper.batches import Batches, scan_batches
 from mapper.catalog import (
+    Catalog,
     canonical_exprs,
     filled_expr,
     read_catalog,
@@ -209,7 +210,11 @@ def scan_catalog(
 
 
 def _eager(path: str | Path, options: dict[str, Any]) -> LazyCatalog:
-    cat = read_catalog(path, **options)
+    return lazy_catalog(read_catalog(path, **options), options)
+
+
+def lazy_catalog(cat: Catalog, options: dict[str, Any] | None = None) -> LazyCatalog:
+    """A catalog read already, as one to stream (no blank or structure rows left to flag)."""
     return LazyCatalog(
         path=cat.path,
         records=cat.frame.lazy().with_columns(
@@ -218,7 +223,7 @@ def _eager(path: str | Path, options: dict[str, Any]) -> LazyCatalog:
         columns=cat.columns,
         source=cat.source,
         blank_rows=cat.blank_rows,
-        options=options,
+        options=options or {},
         skipped=cat.skipped,
         found_by=cat.found_by,
         sheets=cat.sheets,
