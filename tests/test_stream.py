@@ -257,13 +257,14 @@ def test_item_columns_of_product_chunks_are_stacked_into_one_chunk() -> None:
 def test_an_items_problem_shares_the_categories_of_finding_messages() -> None:
     """An item's problem is its worst finding's message: the product check in chunks keeps
     both as categoricals of one set, so the texts are held once."""
-    from mapper.catalog import read_catalog
+    from mapper.catalog.scan import scan_catalog
     from mapper.checking import prepare
-    from mapper.engine import split
+    from mapper.engine import HASH_SEEDS
+    from mapper.pipeline.driver import MemoryRows, first_pass
 
     setup = prepare(None, as_of=AS_OF)
-    catalog = read_catalog(SAMPLES / "pharmacy_catalog_gbk.csv")
-    products = split(catalog.frame.lazy()).products
+    with scan_catalog(SAMPLES / "pharmacy_catalog_gbk.csv") as catalog:
+        products = first_pass(catalog, MemoryRows(), HASH_SEEDS[0]).products
     checked = setup.check_products(products, chunk=40)
     problem, message = checked.assessed.get_column("problem"), checked.findings["message"]
     assert problem.dtype == message.dtype == pl.Categorical(pl.Categories("mapper.message"))
