@@ -355,31 +355,35 @@ class _Csv:
         if self.arrow_only:
             return False
         sep = re.escape(self.delimiter)
-        line = pl.col("line").str.strip_suffix("\r")
-        # Each quoted field becomes one NUL (a byte no text line holds; one that does fails).
-        bare = line.str.replace_all('"[^"]*"', "\x00")
+        width = len(self.names) - 1
+        line = pl.col("line")
+        ends = line.str.ends_with("\r")
+        blank = (line.str.len_bytes() - ends.cast(pl.UInt32)) == 0
         quoted = line.str.contains('"', literal=True)
-        verdict = (
-            pl.scan_lines(self.path, name="line")
-            .slice(self.header_at + 1)
-            .select(
-                # polars takes the width of the first line: it must be a whole row.
-                first_blank=(line.first() == "").fill_null(True),
+        returns = line.str.count_matches("\r", literal=True) - ends.cast(pl.UInt32)
+        fields = line.str.count_matches(self.delimiter, literal=True)
+        lines = pl.scan_lines(self.path, name="line").slice(self.header_at + 1)
+        # The few lines with quotes: each quoted field becomes one NUL (a byte none of them
+        # holds; one that does fails), then they are judged as the others are.
+        bare = line.str.strip_suffix("\r").str.replace_all('"[^"]*"', "\x00")
+        verdicts = [
+            # polars takes the width of the first line: it must be a whole row. (A query of
+            # its own: with first() beside any(), polars holds every line.)
+            lines.head(1).select(first_blank=blank.first().fill_null(True)),
+            lines.select(plain=(~quoted & (((fields != width) & ~blank) | (returns > 0))).any()),
+            lines.filter(quoted).select(
                 nul=line.str.contains("\x00", literal=True).any(),
-                quotes=(quoted & bare.str.contains('"', literal=True)).any(),
-                placed=(quoted & bare.str.contains(f"[^{sep}]\x00|\x00[^{sep}]")).any(),
-                returns=bare.str.contains("\r", literal=True).any(),
-                ragged=(
-                    (line != "")
-                    & (bare.str.count_matches(self.delimiter, literal=True) != len(self.names) - 1)
+                bare=(
+                    bare.str.contains(f'"|[^{sep}]\x00|\x00[^{sep}]|\r')
+                    | (bare.str.count_matches(self.delimiter, literal=True) != width)
                 ).any(),
-            )
-        )
+            ),
+        ]
         try:
-            found = verdict.collect(engine="streaming").row(0)
+            found = [v.collect(engine="streaming").row(0) for v in verdicts]
         except pl.exceptions.PolarsError:
             return False
-        return not any(found)
+        return not any(any(f) for f in found)
 
     def native(self, row: str) -> pl.LazyFrame:
         """The rows after the header by polars' multi-threaded scan (only where :meth:`plain`
