@@ -41,8 +41,7 @@ CATALOG_KEYS = {
     "manufacturer": "manufacturer",
     "approval_no": "approval_no",
 }
-REFERENCE_KEYS = {f"ref_{column}": column for column in (*CATALOG_KEYS, "generic_name")}
-del REFERENCE_KEYS["ref_trade_name"]
+REFERENCE_KEYS = {f"ref_{column}": kind for column, kind in normalize.REFERENCE_FOLDS.items()}
 
 PRODUCT_COLUMNS = tuple(c for c in FIELD_NAMES if c not in ROW_FIELDS)
 PRODUCT = "product"  # the product key column
@@ -77,9 +76,17 @@ def reference_lookup(
     """The release's records for ``code_keys``, columns prefixed ``ref_``, one per code
     (``columns`` of the release, else all)."""
     wanted = [c for c in REFERENCE_SCHEMA if c != "code" and (columns is None or c in columns)]
+    # The comparison keys import folded for the wanted columns, where the folding is current.
+    folded = {
+        name
+        for column, kind in normalize.REFERENCE_FOLDS.items()
+        if column in wanted
+        for name in normalize.folded_names(column, kind)
+    }
+    keys = [name for name in reference.folded() if name in folded]
     found = (
-        reference.scan()
-        .select("code", *wanted)
+        reference.scan(keys)
+        .select("code", *wanted, *keys)
         .filter(pl.col("code").is_in(code_keys.drop_nulls().unique().implode()))
         .collect()
     )
@@ -88,7 +95,7 @@ def reference_lookup(
         found = found.unique(subset="code", keep="first", maintain_order=True)
     return found.select(
         pl.col("code").alias("code_key"),
-        *[pl.col(c).alias(f"ref_{c}") for c in wanted],
+        *[pl.col(c).alias(f"ref_{c}") for c in (*wanted, *keys)],
         pl.lit(True).alias("ref_found"),
     ).rechunk()  # joined once per chunk of products: gathers from one chunk per column
 
@@ -170,8 +177,11 @@ def enrich(
     # A key is folded only for the values of rows some rule compares (other rows get the
     # key of a value they share with those, else null: no rule reads it there).
     compared = comparisons([cls() for cls in RULES.values()] if rules is None else rules)
+    # Not those whose key the lookup holds already (folded at reference import).
     keys = {
-        c: kind for c, kind in {**CATALOG_KEYS, **REFERENCE_KEYS}.items() if c in joined.columns
+        column: kind
+        for column, kind in {**CATALOG_KEYS, **REFERENCE_KEYS}.items()
+        if column in joined.columns and f"{column}_key" not in joined.columns
     }
     return normalize.add_keys(classified, keys, compared, memo)
 
