@@ -49,9 +49,13 @@ format: setup
 
 ## Issue 7 (throughput at scale): national-scale reference, 1M and 10M-row catalogs (generated
 ## once, cached in bench/data/national/), then mapper check, the bare-polars floor and
-## great-expectations in one run; the table goes into docs/BENCHMARKS.md.
+## great-expectations in one run; issue 19: the check paired with its peers (DuckDB and
+## pandera-polars on the core subset, the `bench` extra) and the text floor. Both tables go
+## into docs/BENCHMARKS.md.
 bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,gx,bench]'
 	$(BIN)/python bench/bench_scale.py --record
+	$(BIN)/python bench/bench_peers.py --record
 
 docs: setup
 	$(BIN)/mapper rules --markdown > docs/rules.md

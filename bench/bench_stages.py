@@ -39,6 +39,7 @@ STAGES_RUNNER = (
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 import polars as pl
+import mapper.pipeline.driver as driver
 import mapper.stream as stream
 from mapper.checking import Setup
 
@@ -63,7 +64,7 @@ def timing(function, label):
 def timed(owner, name, label):
     setattr(owner, name, timing(getattr(owner, name), lambda *args: label))
 
-timed(stream, "_first_pass_exact", "first pass")
+timed(driver, "first_pass_exact", "first pass")
 timed(Setup, "check_products", "product check")
 timed(Setup, "check_rows", "row rules")
 timed(Setup, "result", "result (summary)")

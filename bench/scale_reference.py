@@ -30,6 +30,7 @@ if str(REPO) not in sys.path:
 
 from mapper.reference import load_reference  # noqa: E402
 from mapper.reference.schema import REFERENCE_SCHEMA  # noqa: E402
+from mapper.reference.writing import write_records  # noqa: E402
 
 SEED = 20261123
 RECORDS_PER_NAME = 14
@@ -295,7 +296,7 @@ def write_store(frame: pl.DataFrame, root: Path, release: str = "scale") -> Path
     for (system,), part in frame.group_by("system", maintain_order=True):
         path = root / release / f"{system}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
-        part.write_parquet(path)
+        write_records(part, path)  # with its comparison keys, as `mapper reference import`
         entries.append({
             "release": release, "system": system, "path": f"{release}/{system}.parquet",
             "rows": part.height, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),

@@ -10,24 +10,25 @@ from typing import Unpack
 import polars as pl
 
 from mapper.catalog import Catalog, read_catalog
+from mapper.catalog.scan import lazy_catalog
 from mapper.checking import CheckOptions, Setup, prepare, reading
-from mapper.engine import PRODUCT, PRODUCT_COLUMNS, row_facts, split, stack_findings
+from mapper.engine import PRODUCT, PRODUCT_COLUMNS, row_facts
+from mapper.pipeline.driver import MemoryRows, MemorySink, drive
 from mapper.policy import Policy
 from mapper.reference import Reference
-from mapper.result import CheckResult, item_table, row_status
+from mapper.result import CheckResult
 from mapper.rules import CheckContext, Rule
 
 
 @dataclass
 class Pipeline:
-    """The parts of one check: inputs as resolved, rows and enriched products, findings, items."""
+    """The parts of one check: inputs as resolved, rows and distinct products, the result."""
 
     catalog: Catalog
     setup: Setup
     rows: pl.DataFrame  # row, item_id, unit_price, quantity, product key
-    products: pl.DataFrame  # one enriched row per distinct product
-    findings: pl.DataFrame
-    items: pl.DataFrame
+    distinct: pl.DataFrame  # the distinct products, keyed on ``product``
+    result: CheckResult
 
     @property
     def reference(self) -> Reference:
@@ -45,10 +46,23 @@ class Pipeline:
     def rules(self) -> list[Rule]:
         return self.setup.rules
 
+    @property
+    def findings(self) -> pl.DataFrame:
+        return self.result.findings
+
+    @property
+    def items(self) -> pl.DataFrame:
+        return self.result.items
+
+    @cached_property
+    def products(self) -> pl.DataFrame:
+        """One enriched row per distinct product (everything the rules read)."""
+        return self.setup.enrich(self.distinct)
+
     @cached_property
     def enriched(self) -> pl.DataFrame:
         """The catalog row by row with everything the rules read (products joined back)."""
-        facts = row_facts(self.rows.lazy(), self.products.lazy())
+        facts = row_facts(self.rows.lazy(), self.products.lazy().select(PRODUCT, "code_key"))
         return (
             self.catalog.frame.lazy()
             .with_columns(pl.col("item_id").str.strip_chars())
@@ -77,24 +91,19 @@ def run(
     """Run the check pipeline and return its parts (arguments as :func:`check`).
 
     For integrations that need more than a :class:`CheckResult`: the enriched catalog, the
-    findings and the assessed items, computed exactly as :func:`check` computes them.
+    findings and the assessed items, computed exactly as :func:`check` computes them: the
+    one driver (:mod:`mapper.pipeline.driver`) with the catalog as one chunk, rows and
+    tables kept in memory.
     """
     setup = prepare(reference, **options)
     cat = catalog if isinstance(catalog, Catalog) else read_catalog(catalog, **reading(options))
-    parts = split(cat.frame.lazy())
-    checked = setup.check_products(parts.products)
-    rows = parts.rows.lazy()
-    per_row = setup.check_rows(rows, checked.enriched)
-    findings = stack_findings(rows, checked.findings.lazy(), per_row.lazy()).collect()
-    redone = row_status(findings.lazy(), per_row.get_column("row").unique())
-    items = item_table(rows, checked.assessed, PRODUCT, redone).collect()
+    driven = drive(lazy_catalog(cat), setup, lambda stem: MemoryRows(), MemorySink())
     return Pipeline(
         catalog=cat,
         setup=setup,
-        rows=parts.rows,
-        products=checked.enriched,
-        findings=findings,
-        items=items,
+        rows=driven.rows.scan().collect(),
+        distinct=driven.products,
+        result=driven.result,
     )
 
 
@@ -116,12 +125,4 @@ def check(
     severities (``{"ATT004": "error"}``), so items, summary and exit code follow it. Returns
     findings, items (with payment eligibility per fund) and summary.
     """
-    p = run(catalog, reference, **options)
-    return p.setup.result(
-        p.findings,
-        p.items.lazy(),
-        catalog=p.catalog.path,
-        encoding=p.catalog.source,
-        blank_rows=p.catalog.blank_rows,
-        reading=p.catalog.report(),
-    )
+    return run(catalog, reference, **options).result

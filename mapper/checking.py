@@ -14,19 +14,18 @@ import polars as pl
 from mapper.catalog.sheets import ReadReport
 from mapper.catalog.structure import no_skipped
 from mapper.engine import (
-    CHECKED_REFERENCE,
     PRODUCT,
     code_keys,
     enrich,
     product_rules,
     reference_lookup,
     row_facts,
-    row_rules,
     run_rules,
     today,
 )
 from mapper.errors import ConfigError
 from mapper.normalize import Memo
+from mapper.pipeline.plan import candidate_groups, candidates, reference_columns, row_rule_inputs
 from mapper.policy import Policy, assess, load_policy
 from mapper.policy.eligibility import payment_date
 from mapper.policy.moments import CHINA, as_moment, china_date, parse_moment
@@ -97,11 +96,12 @@ def _contiguous(frames: list[pl.DataFrame]) -> pl.DataFrame:
 
 @dataclass
 class Checked:
-    """The distinct products checked: enriched, their findings, their item columns assessed."""
+    """The distinct products checked: their findings and item columns assessed (categorical,
+    sorted by key, one chunk per column), and the product columns the row rules read."""
 
-    enriched: pl.DataFrame
     findings: pl.DataFrame  # keyed on ``product``
     assessed: pl.DataFrame
+    row_inputs: pl.DataFrame
 
 
 @dataclass
@@ -120,41 +120,47 @@ class Setup:
         """Where the check's moment falls on the policy's timeline (None without one)."""
         return position(self.policy.timeline, self.moment or self.ctx.as_of)
 
-    def check_products(self, products: pl.DataFrame, chunk: int | None = None) -> Checked:
-        """Enrich the distinct products, run the product rules, assess payment.
+    def lookup(self, products: pl.DataFrame) -> pl.DataFrame:
+        """The release's records for the products' codes: the columns the check reads, each
+        distinct code once (many products share one: 1.0M codes for 2.3M products at 10M
+        rows)."""
+        codes = code_keys(products.select(pl.col("code").unique().cast(pl.String)))
+        return reference_lookup(self.reference, codes, reference_columns(self.rules, self.ctx))
 
-        With ``chunk``, ``chunk`` products at a time (each product's check is its own), and
-        only what the rows need is kept: the findings and the item columns (categorical); the
-        enriched frame comes back empty (the item columns hold each product's code, from which
-        the row rules' code keys are computed for the products they need). Memory then holds
-        one chunk's enrichment, not every product's. The item columns then come sorted by key
-        (the products are sorted, and so is each chunk's result), in one chunk per column: a
-        streamed check looks rows' products up there without a sorted copy of millions."""
+    def enrich(self, products: pl.DataFrame, lookup: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The distinct products with every column the rules read (a check computes these
+        chunk by chunk and lets them go)."""
+        return self._enrich(products, self.lookup(products) if lookup is None else lookup, Memo())
+
+    def _enrich(self, products: pl.DataFrame, lookup: pl.DataFrame, memo: Memo) -> pl.DataFrame:
+        plain = products.with_columns(pl.col(pl.Categorical).cast(pl.String))
+        return enrich(plain, self.reference, lookup, memo, self.rules)
+
+    def check_products(self, products: pl.DataFrame, chunk: int | None = None) -> Checked:
+        """Enrich the distinct products, run the product rules, assess payment, ``chunk``
+        products at a time (each product's check is its own; None: all at once).
+
+        Only what the rows need is kept: the findings, the item columns (categorical) and the
+        row rules' inputs; memory holds one chunk's enrichment, not every product's. The item
+        columns come sorted by key (the products are sorted, and so is each chunk's result),
+        in one chunk per column: rows look their products up there by binary search without a
+        sorted copy of millions."""
+        if not products.get_column(PRODUCT).is_sorted():
+            products = products.sort(PRODUCT)
         size = chunk or max(products.height, 1)
-        # One reference lookup for every chunk: each is a scan of the whole release.
-        lookup = None
-        if chunk:
-            if not products.get_column(PRODUCT).is_sorted():
-                products = products.sort(PRODUCT)
-            # Each distinct code once (many products share one: 1.0M codes for 2.3M products
-            # at 10M rows).
-            codes = code_keys(products.select(pl.col("code").unique().cast(pl.String)))
-            lookup = reference_lookup(self.reference, codes, CHECKED_REFERENCE)
+        lookup = self.lookup(products)  # one lookup for every chunk: each scans the release
         memo = Memo()
         parts = [self._check(products.slice(at, size), lookup, memo)
                  for at in range(0, max(products.height, 1), size)]  # fmt: skip
-        enriched = pl.concat([p.enriched for p in parts])
         findings = pl.concat([p.findings for p in parts])
+        row_inputs = pl.concat([p.row_inputs for p in parts])
         assessed = [p.assessed for p in parts]
         del parts  # the chunks' item columns are held by ``assessed`` alone
         # Rows gather their item columns by position: 5x faster from one chunk than from ten.
-        return Checked(enriched, findings, _contiguous(assessed))
+        return Checked(findings, _contiguous(assessed), row_inputs)
 
-    def _check(self, products: pl.DataFrame, lookup: pl.DataFrame | None, memo: Memo) -> Checked:
-        narrow = lookup is not None
-        given = products
-        products = products.with_columns(pl.col(pl.Categorical).cast(pl.String))
-        enriched = enrich(products, self.reference, lookup, memo)
+    def _check(self, products: pl.DataFrame, lookup: pl.DataFrame, memo: Memo) -> Checked:
+        enriched = self._enrich(products, lookup, memo)
         found = override_severity(
             run_rules(enriched.lazy(), product_rules(self.rules), self.ctx, (PRODUCT,)),
             self.overrides,
@@ -163,16 +169,22 @@ class Setup:
         cutover = self.cutover
         suspended = cutover is not None and cutover.suspended
         assessed = assess(items, self.policy, self.ctx.as_of, suspended=suspended)
-        if narrow:
-            enriched = enriched.clear()
-            assessed = _categorical_items(assessed.sort(PRODUCT), given)
-            found = categorical(found)
-        return Checked(enriched, found, assessed)
+        inputs = enriched.select(PRODUCT, *row_rule_inputs(self.rules, self.ctx, enriched.columns))
+        return Checked(
+            categorical(found),
+            _categorical_items(assessed.sort(PRODUCT), products),
+            categorical(inputs),
+        )
 
-    def check_rows(self, rows: pl.LazyFrame, enriched: pl.DataFrame) -> pl.DataFrame:
-        """The row rules' findings (CAT) on ``rows`` (all rows, or every row that can fire)."""
-        facts = row_facts(rows, enriched.lazy())
-        found = run_rules(facts, row_rules(self.rules), self.ctx)
+    def check_rows(self, rows: pl.LazyFrame, products: pl.DataFrame) -> pl.DataFrame:
+        """The row rules' findings over every row of the catalog (``rows``, with the hashes
+        :func:`~mapper.pipeline.plan.repeat_hashes` adds), each rule handed the rows it asks
+        for; ``products``: the product columns they read (:attr:`Checked.row_inputs`)."""
+        parts = [
+            run_rules(row_facts(candidates(rows, column), products.lazy()), rules, self.ctx)
+            for column, rules in candidate_groups(self.rules).items()
+        ]
+        found = pl.concat(parts) if parts else run_rules(rows, [], self.ctx)
         return override_severity(found, self.overrides).collect()
 
     def result(

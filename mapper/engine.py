@@ -1,8 +1,9 @@
-"""The check pipeline: every rule runs once per distinct product, then maps back to rows.
+"""The check's building blocks: every rule runs once per distinct product, then maps back to
+rows (the stages are driven by :mod:`mapper.pipeline.driver`).
 
 A catalog repeats the same products: the same code, name, spec and maker appear on many rows
 (many institutions in a bureau's file, many pack sizes and local ids in a hospital's). Every
-rule except the per-row CAT rules reads only those product columns, so the engine
+rule except the row rules (CAT) reads only those product columns, so a check
 
 1. splits the catalog into *rows* (row number, local id, price, quantity and a product key)
    and distinct *products* (the columns the product rules read);
@@ -19,7 +20,6 @@ catalog at hand (a collision re-keys with another seed), so the mapping is exact
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -41,8 +41,7 @@ CATALOG_KEYS = {
     "manufacturer": "manufacturer",
     "approval_no": "approval_no",
 }
-REFERENCE_KEYS = {f"ref_{column}": column for column in (*CATALOG_KEYS, "generic_name")}
-del REFERENCE_KEYS["ref_trade_name"]
+REFERENCE_KEYS = {f"ref_{column}": kind for column, kind in normalize.REFERENCE_FOLDS.items()}
 
 PRODUCT_COLUMNS = tuple(c for c in FIELD_NAMES if c not in ROW_FIELDS)
 PRODUCT = "product"  # the product key column
@@ -52,22 +51,6 @@ HASH_SEEDS = (0x6D617070, 0x5EED1, 0x5EED2, 0x5EED3)
 def product_key(seed: int) -> pl.Expr:
     """A 64-bit hash of the product columns (as text: a categorical column hashes otherwise)."""
     return pl.struct(PRODUCT_COLUMNS).hash(seed).alias(PRODUCT)
-
-
-def row_frame(source: pl.LazyFrame, seed: int) -> pl.LazyFrame:
-    """The per-row columns of a canonical catalog frame and its product key."""
-    return source.select(
-        "row",
-        pl.col("item_id").str.strip_chars(),
-        "unit_price",
-        "quantity",
-        product_key(seed),
-    )
-
-
-def product_frame(source: pl.LazyFrame, seed: int) -> pl.LazyFrame:
-    """The distinct products of a canonical catalog frame, each with its key."""
-    return source.select(*PRODUCT_COLUMNS).unique().with_columns(product_key(seed))
 
 
 def positions(sorted_keys: pl.Series, keys: pl.Series) -> pl.Series:
@@ -87,47 +70,23 @@ def collision_free(products: pl.DataFrame) -> bool:
     return products.height == products.get_column(PRODUCT).n_unique()
 
 
-@dataclass
-class Split:
-    """A catalog split into rows and distinct products, joined on ``product``."""
-
-    rows: pl.DataFrame
-    products: pl.DataFrame
-
-
-def split(source: pl.LazyFrame) -> Split:
-    """Split a canonical catalog frame into rows and distinct products (exact keys)."""
-    for seed in HASH_SEEDS:
-        rows, products = pl.collect_all([row_frame(source, seed), product_frame(source, seed)])
-        if collision_free(products):
-            return Split(rows=rows, products=products)
-    raise RuntimeError("product keys collide under every seed")  # pragma: no cover
-
-
-# The reference columns the rules, the item columns and the payment policy read (a check
-# that keeps no enriched frame looks up only these: a third less to read and hold).
-CHECKED_REFERENCE = (
-    "name",
-    "generic_name",
-    "spec",
-    "dosage_form",
-    "manufacturer",
-    "approval_no",
-    "payment_category",
-    "valid_from",
-    "valid_to",
-)
-
-
 def reference_lookup(
     reference: Reference, code_keys: pl.Series, columns: Sequence[str] | None = None
 ) -> pl.DataFrame:
     """The release's records for ``code_keys``, columns prefixed ``ref_``, one per code
     (``columns`` of the release, else all)."""
     wanted = [c for c in REFERENCE_SCHEMA if c != "code" and (columns is None or c in columns)]
+    # The comparison keys import folded for the wanted columns, where the folding is current.
+    folded = {
+        name
+        for column, kind in normalize.REFERENCE_FOLDS.items()
+        if column in wanted
+        for name in normalize.folded_names(column, kind)
+    }
+    keys = [name for name in reference.folded() if name in folded]
     found = (
-        reference.scan()
-        .select("code", *wanted)
+        reference.scan(keys)
+        .select("code", *wanted, *keys)
         .filter(pl.col("code").is_in(code_keys.drop_nulls().unique().implode()))
         .collect()
     )
@@ -136,7 +95,7 @@ def reference_lookup(
         found = found.unique(subset="code", keep="first", maintain_order=True)
     return found.select(
         pl.col("code").alias("code_key"),
-        *[pl.col(c).alias(f"ref_{c}") for c in wanted],
+        *[pl.col(c).alias(f"ref_{c}") for c in (*wanted, *keys)],
         pl.lit(True).alias("ref_found"),
     ).rechunk()  # joined once per chunk of products: gathers from one chunk per column
 
@@ -163,12 +122,11 @@ def code_columns(frame: pl.DataFrame, memo: normalize.Memo | None = None) -> lis
     ]
 
 
-def comparisons() -> dict[str, pl.Expr]:
-    """Per attribute column, the rows where some attribute rule compares its folded value."""
+def comparisons(rules: Sequence[Rule]) -> dict[str, pl.Expr]:
+    """Per attribute column, the rows where one of ``rules`` compares its folded value."""
     needs: dict[str, list[pl.Expr]] = {}
-    for cls in RULES.values():
-        if issubclass(cls, AttributeRule):
-            rule = cls()
+    for rule in rules:
+        if isinstance(rule, AttributeRule):
             for column in rule.folds():
                 needs.setdefault(column, []).append(rule.compares())
     return {column: pl.any_horizontal(exprs) for column, exprs in needs.items()}
@@ -184,14 +142,16 @@ def enrich(
     reference: Reference,
     lookup: pl.DataFrame | None = None,
     memo: normalize.Memo | None = None,
+    rules: Sequence[Rule] | None = None,
 ) -> pl.DataFrame:
     """Add the columns the product rules read to a frame of distinct products (which come
     back in no particular order: they are keyed on ``product``).
 
     ``lookup`` is :func:`reference_lookup` for (at least) these products' codes, when the
     caller has it already; ``memo`` keeps folded values across the chunks of one check.
-    Comparison keys (the costly folding of names, specs, makers) are computed only where an
-    attribute rule compares them: with the reference record's own text most rows need none.
+    Comparison keys (the costly folding of names, specs, makers) are added for the columns
+    the lookup holds, computed only where one of ``rules`` (default: every registered rule)
+    compares them: with the reference record's own text most rows need none.
     """
     coded = products.with_columns(code_columns(products, memo))
     if lookup is None:
@@ -216,16 +176,28 @@ def enrich(
     classified = classify_lines(joined, memo)
     # A key is folded only for the values of rows some rule compares (other rows get the
     # key of a value they share with those, else null: no rule reads it there).
-    return normalize.add_keys(classified, {**CATALOG_KEYS, **REFERENCE_KEYS}, comparisons(), memo)
+    compared = comparisons([cls() for cls in RULES.values()] if rules is None else rules)
+    # Not those whose key the lookup holds already (folded at reference import).
+    keys = {
+        column: kind
+        for column, kind in {**CATALOG_KEYS, **REFERENCE_KEYS}.items()
+        if column in joined.columns and f"{column}_key" not in joined.columns
+    }
+    return normalize.add_keys(classified, keys, compared, memo)
+
+
+# Facts about a row among the rows it is checked with (the row rules read these).
+ROW_FACTS = {
+    "id_rows": pl.len().over("item_id"),
+    "id_codes": pl.col("code_key").drop_nulls().n_unique().over("item_id"),
+}
 
 
 def row_facts(rows: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:
-    """What the row rules read: each row's local id and code with per-id counts."""
-    return rows.join(
-        products.select(PRODUCT, "code_key"), on=PRODUCT, how="left", maintain_order="left"
-    ).with_columns(
-        id_rows=pl.len().over("item_id"),
-        id_codes=pl.col("code_key").drop_nulls().n_unique().over("item_id"),
+    """What the row rules read: each row's own columns, its product's columns in
+    ``products`` (keyed on ``product``: those the row rules read) and :data:`ROW_FACTS`."""
+    return rows.join(products, on=PRODUCT, how="left", maintain_order="left").with_columns(
+        **ROW_FACTS
     )
 
 

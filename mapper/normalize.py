@@ -8,7 +8,9 @@ attribute rules compare keys, never raw text.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 
@@ -268,3 +270,33 @@ def add_keys(
             values = values.filter(chosen)
         added.extend(map_distinct(values, column, exprs, memo))
     return frame.with_columns(added)
+
+
+# The release columns the attribute rules compare, with the kind of key that folds each.
+# `mapper reference import` folds them once, into ``<column>_key`` (and a spec's strength
+# columns) beside the records, stamped with KEYS_STAMP; a check reads them back only while the
+# stamp matches (any change to this module changes it), else folds the release's text itself.
+REFERENCE_FOLDS = {
+    "name": "name",
+    "generic_name": "generic_name",
+    "spec": "spec",
+    "dosage_form": "dosage_form",
+    "manufacturer": "manufacturer",
+    "approval_no": "approval_no",
+}
+KEYS_STAMP = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+KEYS_METADATA = "mapper.keys"  # the Parquet key-value metadata holding the stamp
+
+
+def folded_names(column: str, kind: str) -> list[str]:
+    """The columns :func:`add_keys` adds for ``column`` folded as ``kind``."""
+    key = f"{column}_key"
+    if kind != "spec":
+        return [key]
+    return [key, *strength_columns(key, ATTRIBUTE_KEYS[kind](pl.col(column)))]
+
+
+def reference_keys(records: pl.DataFrame) -> pl.DataFrame:
+    """``records`` (in the reference schema) with the comparison keys of
+    :data:`REFERENCE_FOLDS` added, folded once per distinct value."""
+    return add_keys(records, {c: k for c, k in REFERENCE_FOLDS.items() if c in records.columns})

@@ -214,17 +214,16 @@ def finding_status(findings: pl.LazyFrame, key: str) -> pl.LazyFrame:
 STATUS_PARTS = ("errors", "warnings", "infos", "rules", "problem", "worst")
 
 
-def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> pl.LazyFrame:
-    """What the item table says of each product (``key``): its fields, what its code is, and
-    the status parts of its findings."""
-    return enriched.select(
-        key,
-        *[c for c in ITEM_COLUMNS if c in FROM_CATALOG and c not in ROW_FIELDS],
+def product_item_columns() -> list[pl.Expr]:
+    """The item table's columns computed from an enriched product: its fields, its line, what
+    its code is (the engine derives from these which reference columns items read)."""
+    return [
+        *[pl.col(c) for c in ITEM_COLUMNS if c in FROM_CATALOG and c not in ROW_FIELDS],
         pl.col("line_kind").alias("line_type"),
-        "line_type_source",
+        pl.col("line_type_source"),
         pl.col("line_type").alias("category"),
-        "goods_class",
-        "class_term",
+        pl.col("goods_class"),
+        pl.col("class_term"),
         non_insured_expr().alias("non_insured_goods"),
         # What the code itself is, whichever rules ran: payment is judged on these.
         pl.col("code_key").is_not_null().alias("code_present"),
@@ -236,7 +235,15 @@ def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> p
                 | pl.col("expected_system").str.split("|").list.contains(pl.col("code_system"))
             ).fill_null(False)
         ).alias("code_known"),
-    ).join(finding_status(findings, key), on=key, how="left", maintain_order="left")
+    ]
+
+
+def product_items(enriched: pl.LazyFrame, findings: pl.LazyFrame, key: str) -> pl.LazyFrame:
+    """What the item table says of each product (``key``): :func:`product_item_columns` and
+    the status parts of its findings."""
+    return enriched.select(key, *product_item_columns()).join(
+        finding_status(findings, key), on=key, how="left", maintain_order="left"
+    )
 
 
 def row_status(findings: pl.LazyFrame, redo: pl.Series) -> pl.DataFrame:

@@ -57,3 +57,21 @@ def test_positions_of_keys_that_are_there_find_them() -> None:
     found = positions(known, asked)
     assert known.gather(found).to_list() == asked.to_list()
     assert found.to_list() == [4, 0, 2, 2, 3, 1]
+
+
+def test_reference_columns_are_derived_from_the_rules_that_run() -> None:
+    """The release columns looked up are those the selected rules' expressions read (or fold
+    into comparison keys), plus what items, payment and line classification read."""
+    import datetime as dt
+
+    from mapper.pipeline.plan import reference_columns
+    from mapper.rules import CheckContext, select_rules
+
+    ctx = CheckContext(as_of=dt.date(2026, 11, 23))
+    every = reference_columns(select_rules(), ctx)
+    assert {"generic_name", "manufacturer", "approval_no", "valid_to"} <= set(every)
+    assert "package" not in every and "source" not in every  # no rule reads these
+    without_att = reference_columns(select_rules(ignore=["ATT"]), ctx)
+    # ATT001 alone compares the generic name; items still show the reference name.
+    assert "generic_name" not in without_att and "name" in without_att
+    assert set(without_att) < set(every)

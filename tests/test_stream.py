@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -55,7 +56,7 @@ def test_duplicate_local_ids_found_across_chunks(
 ) -> None:
     """CAT rules see the whole catalog when its rows arrive in many chunks, and products
     checked in chunks give the same findings."""
-    import mapper.stream as stream
+    import mapper.pipeline.driver as stream
 
     monkeypatch.setattr(stream, "CHUNK_ROWS", 50)
     monkeypatch.setattr(stream, "PRODUCT_CHUNK", 120)
@@ -74,7 +75,7 @@ def test_duplicate_local_ids_found_across_chunks(
 
 
 def test_a_product_kept_once_per_key_and_check_pair() -> None:
-    from mapper.stream import CHECK, PRODUCT, _unseen
+    from mapper.pipeline.driver import CHECK, PRODUCT, _unseen
 
     seen = pl.DataFrame(
         {PRODUCT: [5, 9], CHECK: [1, 2]}, schema=dict.fromkeys((PRODUCT, CHECK), pl.UInt64)
@@ -93,7 +94,7 @@ def test_colliding_product_keys_are_found_and_rekeyed(
 ) -> None:
     """Under the first seed every product gets the same key: the first pass finds the
     collision (across chunks too) and keys again with the next seed, so the result is exact."""
-    import mapper.stream as stream
+    import mapper.pipeline.driver as stream
     from mapper.engine import HASH_SEEDS, PRODUCT
 
     real = stream.product_key
@@ -118,7 +119,7 @@ def test_a_collision_across_chunks_is_found(
 ) -> None:
     """Two distinct products in different chunks under one key: the later chunk keeps its
     product (same key, another check hash), so the first pass reports the collision."""
-    import mapper.stream as stream
+    import mapper.pipeline.driver as stream
     from mapper.catalog.scan import scan_catalog
     from mapper.engine import HASH_SEEDS, PRODUCT, collision_free
 
@@ -131,11 +132,10 @@ def test_a_collision_across_chunks_is_found(
         "A2,布洛芬缓释胶囊,XN02BAB034E001010204476,西药\n",
         encoding="utf-8",
     )
-    work = tmp_path / "work"
-    work.mkdir()
+    rows = stream.MemoryRows()
     with scan_catalog(source) as catalog:
-        first = stream.first_pass(catalog, work, HASH_SEEDS[0])
-    assert len(first.row_files) == 2  # one row a chunk
+        first = stream.first_pass(catalog, rows, HASH_SEEDS[0], chunk_rows=stream.CHUNK_ROWS)
+    assert len(rows.frames) == 2  # one row a chunk
     assert first.products.height == 2 and not collision_free(first.products)
 
 
@@ -257,15 +257,85 @@ def test_item_columns_of_product_chunks_are_stacked_into_one_chunk() -> None:
 def test_an_items_problem_shares_the_categories_of_finding_messages() -> None:
     """An item's problem is its worst finding's message: the product check in chunks keeps
     both as categoricals of one set, so the texts are held once."""
-    from mapper.catalog import read_catalog
+    from mapper.catalog.scan import scan_catalog
     from mapper.checking import prepare
-    from mapper.engine import split
+    from mapper.engine import HASH_SEEDS
+    from mapper.pipeline.driver import MemoryRows, first_pass
 
     setup = prepare(None, as_of=AS_OF)
-    catalog = read_catalog(SAMPLES / "pharmacy_catalog_gbk.csv")
-    products = split(catalog.frame.lazy()).products
+    with scan_catalog(SAMPLES / "pharmacy_catalog_gbk.csv") as catalog:
+        products = first_pass(catalog, MemoryRows(), HASH_SEEDS[0]).products
     checked = setup.check_products(products, chunk=40)
     problem, message = checked.assessed.get_column("problem"), checked.findings["message"]
     assert problem.dtype == message.dtype == pl.Categorical(pl.Categories("mapper.message"))
     worst = problem.drop_nulls().cast(pl.String)
     assert worst.len() > 0 and worst.is_in(message.cast(pl.String).implode()).all()
+
+
+@pytest.fixture
+def throwaway_rules() -> Iterator[tuple[str, str]]:
+    """A row rule over every row (unit price above 100) and a product rule reading a
+    release column no shipped rule reads (``ref_package``), registered for one test."""
+    from mapper.rules import RULES, CheckContext, Rule, Severity, register
+
+    class Expensive(Rule):
+        """Unit price above 100."""
+
+        code = "TMP901"
+        scope = "row"
+        name = "throwaway-expensive"
+        severity = Severity.INFO
+        field = "unit_price"
+        message = "单价{actual}高于100 / unit price {actual} above 100"
+
+        def condition(self, ctx: CheckContext) -> pl.Expr:
+            return pl.col("unit_price").cast(pl.Float64, strict=False) > 100
+
+    class Packaged(Rule):
+        """The release lists a package for the code."""
+
+        code = "TMP902"
+        name = "throwaway-packaged"
+        severity = Severity.INFO
+        field = "code"
+        message = "编码库包装“{expected}” / reference package '{expected}'"
+
+        def condition(self, ctx: CheckContext) -> pl.Expr:
+            return pl.col("ref_found") & pl.col("ref_package").is_not_null()
+
+        def expected(self, ctx: CheckContext) -> pl.Expr:
+            return pl.col("ref_package")
+
+    for cls in (Expensive, Packaged):
+        register(cls)
+    try:
+        yield Expensive.code, Packaged.code
+    finally:
+        for cls in (Expensive, Packaged):
+            RULES.pop(cls.code, None)
+
+
+@pytest.mark.parametrize("name", ["hospital_catalog_gbk.csv", "pharmacy_catalog_gbk.csv"])
+def test_a_new_rule_gives_the_same_findings_eagerly_and_streamed(
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    throwaway_rules: tuple[str, str],
+) -> None:
+    """What a rule reads is derived from its expressions, and a row rule is handed the rows
+    it asks for (all rows by default), so a rule added without touching the engine gives the
+    same findings and items on both paths, across chunks too."""
+    import mapper.pipeline.driver as stream
+
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 60)
+    monkeypatch.setattr(stream, "PRODUCT_CHUNK", 50)
+    eager = mapper.check(SAMPLES / name, as_of=AS_OF)
+    streamed = check_to(SAMPLES / name, tmp_path, as_of=AS_OF)
+    fired = eager.findings.group_by("rule").len()
+    counts = dict(fired.iter_rows())
+    rows = eager.summary.rows_read
+    for code in throwaway_rules:
+        assert 0 < counts.get(code, 0) < rows + 1, code
+    assert_frame_equal(streamed.findings, eager.findings)
+    assert_frame_equal(as_text(streamed.items), eager.items)
+    assert streamed.summary.to_dict() == eager.summary.to_dict()

@@ -18,7 +18,11 @@ streamed, so that they raise from :func:`scan_catalog` itself:
 A problem further down (an invalid byte, a ragged row) is raised when the frame is collected;
 :meth:`LazyCatalog.explain` turns it into the InputError read_catalog gives, with its row.
 
-UTF-8 text is parsed by polars, 16 MB of whole records at a time (:data:`CHUNK_BYTES`). polars
+UTF-8 text whose lines are verified (in one native pass, :meth:`_Csv.plain`) to read the same
+either way — quotes only around whole fields on one line, no bare carriage return, every line
+blank or holding exactly ``columns - 1`` delimiters outside quotes — is read by polars' own
+multi-threaded scan. Any other is parsed by polars, 16 MB of whole records at a time
+(:data:`CHUNK_BYTES`), each piece's bytes checked first: polars
 pads a row with too few fields instead of refusing it, reads a quote inside an unquoted cell
 otherwise than pyarrow (or drops the row), and keeps a bare carriage return that pyarrow takes
 for a line end. So each piece's bytes are looked at first: quotes only around whole fields, no
@@ -37,7 +41,7 @@ import os
 import re
 import tempfile
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -50,6 +54,7 @@ import pyarrow.parquet as pq
 
 from mapper.batches import Batches, scan_batches
 from mapper.catalog import (
+    Catalog,
     canonical_exprs,
     filled_expr,
     read_catalog,
@@ -175,6 +180,9 @@ class _Source:
     sample: pl.DataFrame  # the first SAMPLE_ROWS + 1 rows
     batches: Batches
     temp: _TempFile | None = None
+    # polars' own multi-threaded scan, numbered in the named column, where the whole file
+    # was verified to read exactly as ``batches`` reads it (None: ``batches``).
+    native: Callable[[str], pl.LazyFrame] | None = None
 
 
 def scan_catalog(
@@ -209,7 +217,11 @@ def scan_catalog(
 
 
 def _eager(path: str | Path, options: dict[str, Any]) -> LazyCatalog:
-    cat = read_catalog(path, **options)
+    return lazy_catalog(read_catalog(path, **options), options)
+
+
+def lazy_catalog(cat: Catalog, options: dict[str, Any] | None = None) -> LazyCatalog:
+    """A catalog read already, as one to stream (no blank or structure rows left to flag)."""
     return LazyCatalog(
         path=cat.path,
         records=cat.frame.lazy().with_columns(
@@ -218,7 +230,7 @@ def _eager(path: str | Path, options: dict[str, Any]) -> LazyCatalog:
         columns=cat.columns,
         source=cat.source,
         blank_rows=cat.blank_rows,
-        options=options,
+        options=options or {},
         skipped=cat.skipped,
         found_by=cat.found_by,
         sheets=cat.sheets,
@@ -268,7 +280,11 @@ def _assemble(
         return None
     return LazyCatalog(
         path=file,
-        records=records(_stream(found.names, found.batches, found.first_row, row)),
+        records=records(
+            found.native(row)
+            if found.native is not None
+            else _stream(found.names, found.batches, found.first_row, row)
+        ),
         columns=mapping,
         source=found.description,
         options=options,
@@ -327,6 +343,62 @@ class _Csv:
                 return
             rows += frame.height
             yield frame
+
+    def plain(self) -> bool:
+        """Whether polars' own scan of the whole file reads it exactly as :meth:`batches`
+        does, verified in one native pass over its lines: quotes only around whole fields
+        on one line (no doubled quote inside), no carriage return outside them but at a
+        line's end, and every line after the header empty or holding exactly ``columns - 1``
+        delimiters outside quotes (polars pads a short row, so a ragged file would read
+        otherwise), the first of them not empty. Any other file, or one polars cannot read
+        as UTF-8, takes :meth:`batches`, which names a bad row as the eager reader does."""
+        if self.arrow_only:
+            return False
+        sep = re.escape(self.delimiter)
+        width = len(self.names) - 1
+        line = pl.col("line")
+        ends = line.str.ends_with("\r")
+        blank = (line.str.len_bytes() - ends.cast(pl.UInt32)) == 0
+        quoted = line.str.contains('"', literal=True)
+        returns = line.str.count_matches("\r", literal=True) - ends.cast(pl.UInt32)
+        fields = line.str.count_matches(self.delimiter, literal=True)
+        lines = pl.scan_lines(self.path, name="line").slice(self.header_at + 1)
+        # The few lines with quotes: each quoted field becomes one NUL (a byte none of them
+        # holds; one that does fails), then they are judged as the others are.
+        bare = line.str.strip_suffix("\r").str.replace_all('"[^"]*"', "\x00")
+        verdicts = [
+            # polars takes the width of the first line: it must be a whole row. (A query of
+            # its own: with first() beside any(), polars holds every line.)
+            lines.head(1).select(first_blank=blank.first().fill_null(True)),
+            lines.select(plain=(~quoted & (((fields != width) & ~blank) | (returns > 0))).any()),
+            lines.filter(quoted).select(
+                nul=line.str.contains("\x00", literal=True).any(),
+                bare=(
+                    bare.str.contains(f'"|[^{sep}]\x00|\x00[^{sep}]|\r')
+                    | (bare.str.count_matches(self.delimiter, literal=True) != width)
+                ).any(),
+            ),
+        ]
+        try:
+            found = [v.collect(engine="streaming").row(0) for v in verdicts]
+        except pl.exceptions.PolarsError:
+            return False
+        return not any(any(f) for f in found)
+
+    def native(self, row: str) -> pl.LazyFrame:
+        """The rows after the header by polars' multi-threaded scan (only where :meth:`plain`
+        holds), numbered in ``row`` from the file's first data row."""
+        return pl.scan_csv(
+            self.path,
+            has_header=False,
+            skip_lines=self.header_at + 1,
+            schema=dict.fromkeys(self.names, pl.String()),
+            separator=self.delimiter,
+            empty_string_is_null=False,  # pyarrow reads an empty cell as ""
+            raise_if_empty=False,
+            row_index_name=row,
+            row_index_offset=self.header_at + 2,
+        ).select(*self.names, pl.col(row).cast(pl.Int64))
 
     def _polars(self, piece: bytes | memoryview) -> pl.DataFrame | None:
         try:
@@ -403,7 +475,8 @@ def _csv_source(p: Path, file: str, encoding: str | None) -> _Source | None:
         if temp is not None:
             temp.remove()
         return None
-    return _Source(csv.names, name, csv.header_at + 2, sample, csv.batches, temp)
+    native = csv.native if csv.plain() else None
+    return _Source(csv.names, name, csv.header_at + 2, sample, csv.batches, temp, native)
 
 
 def _encoding_plan(

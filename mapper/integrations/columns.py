@@ -17,8 +17,8 @@ import polars as pl
 
 from mapper.api import run
 from mapper.catalog import Catalog
-from mapper.engine import CHECKED_REFERENCE
 from mapper.fields import FIELD_NAMES
+from mapper.pipeline.plan import reference_columns
 from mapper.policy import Policy
 from mapper.reference import Reference
 from mapper.rules import RULES, CheckContext
@@ -46,8 +46,6 @@ ENGINE_COLUMNS = (
     "id_rows",
     "id_codes",
 )
-# Reference values a reader wants next to the catalog's (the *_key folding columns are left out).
-REFERENCE_COLUMNS = tuple(f"ref_{column}" for column in CHECKED_REFERENCE)
 ITEM_COLUMNS = (
     "status",
     "rules",
@@ -116,7 +114,9 @@ def enriched_catalog(
 
     own = [name for name in FIELD_NAMES if name in cat.columns]
     computed = computed_columns(ctx)
-    added = {*ENGINE_COLUMNS, *REFERENCE_COLUMNS, *ITEM_COLUMNS}
+    # The reference values the check read, next to the catalog's (not the *_key folding).
+    looked_up = [f"ref_{c}" for c in reference_columns(p.rules, ctx)]
+    added = {*ENGINE_COLUMNS, *looked_up, *ITEM_COLUMNS}
     added |= {expr.meta.output_name() for expr in computed}
     # Source columns beyond the known fields are kept; one that collides with a computed
     # column gets the catalog reader's ``src_`` prefix.
@@ -125,9 +125,9 @@ def enriched_catalog(
         for c in cat.frame.columns
         if c != "row" and c not in FIELD_NAMES
     ]
-    frame = enriched.select(
-        "row", *own, *others, *ENGINE_COLUMNS, *REFERENCE_COLUMNS, *computed
-    ).join(items.select("row", *ITEM_COLUMNS), on="row", how="left", maintain_order="left")
+    frame = enriched.select("row", *own, *others, *ENGINE_COLUMNS, *looked_up, *computed).join(
+        items.select("row", *ITEM_COLUMNS), on="row", how="left", maintain_order="left"
+    )
     return Enriched(
         frame=frame,
         as_of=ctx.as_of,

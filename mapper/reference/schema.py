@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 REFERENCE_SCHEMA: dict[str, pl.DataType] = {
@@ -24,10 +26,14 @@ REFERENCE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Select the reference columns in order, adding nulls for any a file lacks."""
+def conform(frame: pl.LazyFrame, extra: Sequence[str] = ()) -> pl.LazyFrame:
+    """Select the reference columns in order, adding nulls for any a file lacks, then the
+    ``extra`` columns as the file has them."""
     present = set(frame.collect_schema().names())
     return frame.select(
-        (pl.col(name) if name in present else pl.lit(None)).cast(dtype).alias(name)
-        for name, dtype in REFERENCE_SCHEMA.items()
+        *[
+            (pl.col(name) if name in present else pl.lit(None)).cast(dtype).alias(name)
+            for name, dtype in REFERENCE_SCHEMA.items()
+        ],
+        *extra,
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
+from mapper import normalize
 from mapper.errors import ConfigError, InputError
 from mapper.reference.integrity import verify_entries
 from mapper.reference.manifest import MANIFEST, ManifestEntry, read_manifest
@@ -44,14 +46,28 @@ class Reference:
     release: str
     entries: list[ManifestEntry]
 
-    def scan(self) -> pl.LazyFrame:
-        """All records of the release (every system), in the reference schema.
+    def scan(self, extra: Sequence[str] = ()) -> pl.LazyFrame:
+        """All records of the release (every system), in the reference schema (then the
+        ``extra`` columns every file has, such as :meth:`folded` keys).
 
         When the release was picked per system (``--as-of``), each system's records come
         from the release in force for it.
         """
-        frames = [conform(pl.scan_parquet(self.root / e.path)) for e in self.entries]
+        frames = [conform(pl.scan_parquet(self.root / e.path), extra) for e in self.entries]
         return pl.concat(frames, how="vertical")
+
+    def folded(self) -> list[str]:
+        """The comparison-key columns import folded into every file of the release under the
+        current folding (:data:`mapper.normalize.KEYS_STAMP`); none if any file lacks them."""
+        for entry in self.entries:
+            metadata = pl.read_parquet_metadata(self.root / entry.path)
+            if metadata.get(normalize.KEYS_METADATA) != normalize.KEYS_STAMP:
+                return []
+        return [
+            name
+            for column, kind in normalize.REFERENCE_FOLDS.items()
+            for name in normalize.folded_names(column, kind)
+        ]
 
     @property
     def systems(self) -> list[str]:

@@ -36,6 +36,7 @@ from pathlib import Path
 import polars as pl
 from filelock import FileLock, Timeout
 
+from mapper import normalize
 from mapper.errors import InputError
 from mapper.reference.integrity import sha256_of
 from mapper.reference.manifest import MANIFEST, Manifest, ManifestEntry, read_manifest
@@ -190,6 +191,18 @@ def write_system_file(
             shutil.rmtree(root, ignore_errors=True)
 
 
+def write_records(records: pl.DataFrame, path: Path) -> None:
+    """A release file: the records and their comparison keys, folded once here for every
+    check to read (:func:`mapper.normalize.reference_keys`), stamped with the folding they
+    were made by."""
+    normalize.reference_keys(records).write_parquet(
+        path,
+        compression="zstd",
+        statistics=True,
+        metadata={normalize.KEYS_METADATA: normalize.KEYS_STAMP},
+    )
+
+
 def _commit(
     root: Path,
     manifest: Manifest,
@@ -207,7 +220,7 @@ def _commit(
     committed = False
     try:
         staged = staging / f"{system}.parquet"
-        records.write_parquet(staged, compression="zstd", statistics=True)
+        write_records(records, staged)
         _fsync_file(staged)
         digest = sha256_of(staged)
         entry = ManifestEntry(

@@ -63,6 +63,10 @@ class Rule(ABC):
     # "product": reads only what a product is (code, name, spec, …), so the engine runs it once
     # per distinct product; "row": reads a row's own columns (local id) or other rows.
     scope: ClassVar[Literal["product", "row"]] = "product"
+    # Row rules: the rows the rule can fire on. None: any row. A column name: only rows whose
+    # value in that column occurs on more than one row of the catalog; a streamed check then
+    # hands the rule every row of each repeated value, and no other.
+    repeats: ClassVar[str | None] = None
 
     @abstractmethod
     def condition(self, ctx: CheckContext) -> pl.Expr:
@@ -75,6 +79,14 @@ class Rule(ABC):
     def actual(self, ctx: CheckContext) -> pl.Expr:
         """What the catalog has (evaluated only on rows where the rule fires)."""
         return pl.col(self.field)
+
+    def reads(self, ctx: CheckContext) -> set[str]:
+        """The columns the rule's findings read (condition, expected, actual, message): the
+        engine derives from these which reference columns to look up and which product
+        columns the row rules need."""
+        exprs = (self.condition(ctx), self.expected(ctx), self.actual(ctx))
+        names = {name for expr in exprs for name in expr.meta.root_names()}
+        return names | set(render_message(self.message).meta.root_names())
 
     @classmethod
     def summary(cls) -> str:

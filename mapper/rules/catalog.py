@@ -29,6 +29,7 @@ class DuplicateItemId(Rule):
 
     code = "CAT001"
     scope = "row"
+    repeats = "item_id"
     name = "duplicate-item-id"
     severity = Severity.WARNING
     field = "item_id"
@@ -64,6 +65,7 @@ class ItemMappedToSeveralCodes(Rule):
 
     code = "CAT002"
     scope = "row"
+    repeats = "item_id"
     name = "item-mapped-to-several-codes"
     severity = Severity.ERROR
     field = "code"

@@ -454,3 +454,30 @@ def test_scan_catalog_is_exported() -> None:
 
     assert {"scan_catalog", "LazyCatalog"} <= set(mapper.catalog.__all__)
     assert isinstance(scan_catalog(REPO / "tests/fixtures/releases/catalog.csv"), LazyCatalog)
+
+
+@pytest.mark.parametrize(
+    ("line", "native"),
+    [
+        ('T000150000,"黄芪, 蜜炙",1g', True),  # a quoted field with a comma
+        ('T000150000,"",1g', True),
+        ("", True),  # a blank line
+        (",,", True),  # a blank row
+        ("T000150000,黄芪", False),  # too few fields: polars would pad it
+        ('T000150000,12"药,1g', False),  # a quote inside a cell
+        ('T000150000,"黄""芪",1g', False),  # a doubled quote
+        ('T000150000,"黄\r芪",1g', True),  # a carriage return inside a quoted cell
+        ('T000150000,"黄\n芪",1g', False),  # a line end inside a quoted cell
+    ],
+)
+def test_a_verified_file_is_scanned_by_polars_natively(
+    tmp_path: Path, line: str, native: bool
+) -> None:
+    """A file whose lines read the same either way goes through polars' multi-threaded scan;
+    any other through the piece-by-piece reader, which names a bad row. Either way the rows
+    are read_catalog's."""
+    path = _big(tmp_path, line.encode())
+    with scan_catalog(path) as lazy:
+        plan = lazy.records.explain()
+    assert ("mapper catalog" not in plan) == native
+    assert_same(path)
